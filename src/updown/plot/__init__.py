@@ -1,0 +1,264 @@
+"""The book's one figure style and the drawing helpers every chapter uses.
+
+Chapter-specific figures live in submodules (``updown.plot.pooling``, ``updown.plot.interpolation``, ...); this
+module holds the style and the helpers they share.
+
+Conventions (see the notation page): pixel ``(i, j)`` covers the unit square ``[j, j+1) x [i, i+1)`` of the
+continuous plane and its centre is at ``(j + 0.5, i + 0.5)``. Axes are labelled in pixels, row index growing
+downwards as in an image. Pixel centres are drawn as dots, sample positions as crosses.
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable, Sequence
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import animation
+
+__all__ = [
+    "PALETTE",
+    "CMAP",
+    "DIVERGING",
+    "use_style",
+    "pixel_grid",
+    "mark_samples",
+    "draw_window",
+    "image_row",
+    "explore",
+    "animate",
+    "is_static",
+]
+
+#: Okabe & Ito's colour-blind-safe palette, in the order the book uses it.
+PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+#: Sequential colormap for values (perceptually uniform, colour-blind safe).
+CMAP = "viridis"
+#: Diverging colormap for signed differences and errors.
+DIVERGING = "RdBu_r"
+
+_STYLE = {
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+    "figure.dpi": 96,
+    "savefig.dpi": 96,
+    "font.size": 10,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": mpl.cycler(color=list(PALETTE.values())),
+    "image.cmap": CMAP,
+    "image.interpolation": "nearest",
+    "animation.embed_limit": 40.0,
+    "figure.max_open_warning": 0,
+}
+
+
+def use_style() -> None:
+    """Apply the book's matplotlib style (white background, colour-blind-safe colours, nearest-pixel images)."""
+    mpl.rcParams.update(_STYLE)
+
+
+use_style()
+
+
+def is_static() -> bool:
+    """True when the notebook is executed for the static book or for the tests (``UPDOWN_STATIC=1``).
+
+    The Makefile sets it for ``make book``, ``make test`` and ``make execute``; ``make lab``, Colab and Binder leave
+    it unset, so readers running the notebook get live widgets.
+    """
+    return os.environ.get("UPDOWN_STATIC", "") not in ("", "0")
+
+
+def pixel_grid(ax, values: np.ndarray, *, annotate: bool = True, fmt: str = "{:.2g}", cmap=None,
+               vmin=None, vmax=None, centres: bool = True, alpha: float = 1.0, origin=(0.0, 0.0),
+               label_axes: bool = True, fontsize: float = 8):
+    """Draw a 2D array as pixels on the continuous plane: pixel (i, j) covers [j, j+1) x [i, i+1).
+
+    Grid lines mark pixel borders, dots mark centres, and (optionally) each pixel shows its value.
+    ``origin`` shifts the whole grid (in pixels) so several grids can share one axes. Returns the image artist.
+    """
+    values = np.asarray(values)
+    if values.ndim != 2:
+        raise ValueError(f"values must be a 2D array, got shape {values.shape}")
+    h, w = values.shape
+    x0, y0 = origin
+    im = ax.imshow(values, cmap=cmap or CMAP, vmin=vmin, vmax=vmax, alpha=alpha,
+                   extent=(x0, x0 + w, y0 + h, y0), interpolation="nearest")
+    for k in range(w + 1):
+        ax.plot([x0 + k, x0 + k], [y0, y0 + h], color="0.35", lw=0.6)
+    for k in range(h + 1):
+        ax.plot([x0, x0 + w], [y0 + k, y0 + k], color="0.35", lw=0.6)
+    if centres:
+        jj, ii = np.meshgrid(np.arange(w) + 0.5, np.arange(h) + 0.5)
+        ax.plot(x0 + jj.ravel(), y0 + ii.ravel(), "o", ms=2.5, color="black", zorder=3)
+    if annotate:
+        lo = np.nanmin(values) if vmin is None else vmin
+        hi = np.nanmax(values) if vmax is None else vmax
+        mid = (lo + hi) / 2
+        for i in range(h):
+            for j in range(w):
+                v = values[i, j]
+                ax.text(x0 + j + 0.5, y0 + i + 0.72, fmt.format(v), ha="center", va="center",
+                        fontsize=fontsize, color="white" if v < mid else "black", zorder=4)
+    ax.set_xlim(min(ax.get_xlim()[0], x0) if ax.has_data() else x0, max(ax.get_xlim()[1], x0 + w))
+    ax.set_ylim(max(ax.get_ylim()[0], y0 + h), min(ax.get_ylim()[1], y0))
+    ax.set_aspect("equal")
+    if label_axes:
+        ax.set_xlabel("x (pixels)")
+        ax.set_ylabel("y (pixels)")
+    return im
+
+
+def mark_samples(ax, xs, ys, *, color=PALETTE["vermillion"], label="sample positions", size=7, **kw):
+    """Mark sample positions (continuous coordinates, in pixels) with crosses."""
+    return ax.plot(np.ravel(xs), np.ravel(ys), "x", ms=size, mew=1.8, color=color, label=label, zorder=5, **kw)
+
+
+def draw_window(ax, row: float, col: float, height: float, width: float, *, color=PALETTE["orange"],
+                lw: float = 2.2, label=None, **kw):
+    """Outline a window covering rows [row, row+height) and columns [col, col+width) of a pixel grid."""
+    rect = mpl.patches.Rectangle((col, row), width, height, fill=False, edgecolor=color, lw=lw,
+                                 label=label, zorder=6, **kw)
+    ax.add_patch(rect)
+    return rect
+
+
+def image_row(images: Sequence[np.ndarray], titles: Sequence[str] | None = None, *, size: float = 2.6,
+              cmap=None, vmin=None, vmax=None, colorbar: bool = False, axis_labels: bool = True, suptitle=None):
+    """Show images side by side, each with its title and its shape in pixels; returns ``(fig, axes)``.
+
+    Arrays may be ``(H, W)`` (drawn with ``cmap``) or ``(H, W, 3)`` (RGB, values in [0, 1] or uint8).
+    """
+    n = len(images)
+    titles = list(titles) if titles is not None else [""] * n
+    if len(titles) != n:
+        raise ValueError(f"titles must have one entry per image ({n}), got {len(titles)}")
+    fig, axes = plt.subplots(1, n, figsize=(size * n, size * 1.05), squeeze=False, layout="constrained")
+    axes = axes[0]
+    for ax, img, title in zip(axes, images, titles):
+        img = np.asarray(img)
+        im = ax.imshow(img, cmap=cmap or (None if img.ndim == 3 else CMAP), vmin=vmin, vmax=vmax,
+                       interpolation="nearest")
+        shape = "×".join(str(s) for s in img.shape[:2])
+        ax.set_title(f"{title}\n{shape}" if title else shape)
+        if axis_labels:
+            ax.set_xlabel("x (pixels)")
+        else:
+            ax.set_xticks([])
+            ax.set_yticks([])
+        if colorbar and img.ndim == 2:
+            fig.colorbar(im, ax=ax, shrink=0.8)
+    if axis_labels:
+        axes[0].set_ylabel("y (pixels)")
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig, axes
+
+
+class Animation:
+    """A matplotlib animation shown as a self-contained JavaScript player (``to_jshtml``).
+
+    The HTML plays in the static book without a kernel or network; its plain-text form is a stable one-line
+    summary, so notebook tests compare something meaningful.
+    """
+
+    def __init__(self, anim: animation.Animation, frames: int, what: str = "animation"):
+        self._html = anim.to_jshtml(default_mode="once")
+        self.frames = frames
+        self.what = what
+        plt.close(anim._fig)
+
+    def _repr_html_(self) -> str:
+        return self._html
+
+    def __repr__(self) -> str:
+        return f"<{self.what}: {self.frames} frames>"
+
+
+def animate(draw: Callable, values: Sequence, *, figsize=(5, 4), interval: int = 400, what: str = "animation",
+            param: str | None = None, **fixed):
+    """Animate ``draw(ax_or_fig, value)`` over ``values`` and return a playable :class:`Animation`.
+
+    ``draw`` receives a fresh figure (cleared at each frame) and one value; with ``param`` it is called as
+    ``draw(fig, **{param: value}, **fixed)``.
+    """
+    values = list(values)
+    fig = plt.figure(figsize=figsize, layout="constrained")
+
+    def frame(k):
+        fig.clear()
+        if param is None:
+            draw(fig, values[k], **fixed)
+        else:
+            draw(fig, **{param: values[k]}, **fixed)
+        return []
+
+    anim = animation.FuncAnimation(fig, frame, frames=len(values), interval=interval, blit=False)
+    return Animation(anim, len(values), what)
+
+
+def explore(draw: Callable, *, figsize=(6, 4), animate_over: str | None = None, frames: int = 9, **sliders):
+    """An exploration: ``draw(fig, **params)`` under sliders live, a figure or animation in the static book.
+
+    Each slider is given as ``name=(min, max, step, default)``. Live (``make lab``, Colab, Binder) this shows
+    ipywidgets sliders that redraw the figure. Static (``UPDOWN_STATIC=1``: the HTML book and the tests) it draws
+    the figure at the default values, or, with ``animate_over="name"``, a ``to_jshtml`` animation over ``frames``
+    values of that slider's range, so the page never shows an empty widget box.
+    """
+    for name, spec in sliders.items():
+        if not (isinstance(spec, tuple) and len(spec) == 4):
+            raise ValueError(f"slider {name} must be (min, max, step, default), got {spec!r}")
+    if animate_over is not None and animate_over not in sliders:
+        raise ValueError(f"animate_over must name a slider ({', '.join(sliders)}), got {animate_over!r}")
+    defaults = {k: v[3] for k, v in sliders.items()}
+    if is_static():
+        if animate_over is None:
+            fig = plt.figure(figsize=figsize, layout="constrained")
+            draw(fig, **defaults)
+            plt.show()
+            return None
+        lo, hi, _, _ = sliders[animate_over]
+        vals = np.linspace(lo, hi, frames)
+        fixed = {k: v for k, v in defaults.items() if k != animate_over}
+        return animate(draw, vals, figsize=figsize, param=animate_over, what=f"animation over {animate_over}",
+                       **fixed)
+
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    controls = {}
+    for name, (lo, hi, step, default) in sliders.items():
+        cls = widgets.IntSlider if all(isinstance(v, int) for v in (lo, hi, step, default)) else widgets.FloatSlider
+        controls[name] = cls(min=lo, max=hi, step=step, value=default, description=name,
+                             continuous_update=True)
+    out = widgets.Output()
+
+    def redraw(**params):
+        with out:
+            out.clear_output(wait=True)
+            fig = plt.figure(figsize=figsize, layout="constrained")
+            draw(fig, **params)
+            plt.show()
+
+    ui = widgets.VBox([widgets.HBox(list(controls.values())), out])
+    widgets.interactive_output(redraw, controls)
+    display(ui)
+    return None
