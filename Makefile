@@ -48,12 +48,12 @@ book: $(STAMP)
 	@echo "or serve it:  $(BIN)/python -m http.server -d _build/html 8000   then http://localhost:8000"
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests notebooks $(NBVAL_FLAGS) -n $(JOBS) --dist loadscope -p no:cacheprovider
+	$(BIN)/python -m pytest tests notebooks --ignore=tests/browser $(NBVAL_FLAGS) -n $(JOBS) --dist loadscope -p no:cacheprovider
 	$(MAKE) --no-print-directory test-book
 	$(MAKE) --no-print-directory test-browser
 
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest tests -n $(JOBS) --dist loadscope
+	$(BIN)/python -m pytest tests --ignore=tests/browser -n $(JOBS) --dist loadscope
 
 test-notebooks: $(STAMP)
 	$(BIN)/python -m pytest notebooks $(NBVAL_FLAGS) -n $(JOBS) --dist loadscope
