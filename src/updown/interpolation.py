@@ -1,0 +1,250 @@
+"""Resampling by interpolation: nearest, nearest-exact, linear (1D), bilinear (2D) and trilinear (3D).
+
+Chapters *Linear, 1D* (2), *Bilinear, 2D* (3), *Trilinear, 3D* (4) and *Where are the pixels?* (5).
+
+The module is built the way the chapters teach it, from two pieces:
+
+* :func:`source_coordinates` says, for every output index along one axis, where it reads the input. Every
+  convention lives there and nowhere else: half-pixel centres (``align_corners=False``,
+  {eq}`eq-src-half`), corner-aligned grids (``align_corners=True``, {eq}`eq-src-corners`), the floor rule of
+  ``nearest`` and the half-pixel rule of ``nearest-exact``, and PyTorch's choice of scale (the given
+  ``scale_factor``, not the size ratio, unless ``recompute_scale_factor=True``).
+* :func:`linear_pass` interpolates along ONE axis: each output sample takes its two neighbours and weights them
+  by distance ({eq}`eq-linear-weights`). Bilinear is two passes (width, then height), trilinear three
+  (width, height, depth): {eq}`eq-bilinear-passes`.
+
+:func:`interpolate` mirrors ``torch.nn.functional.interpolate`` (same arguments, order, defaults and errors) and
+agrees with it to floating-point rounding: it computes coordinates and weights in the input's precision
+(float32 for float16/float32 inputs, float64 for float64), as PyTorch's CPU kernel does. NumPy only.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ._checks import _show, as_array, check_bool, check_choice, float_tuple, int_tuple
+
+__all__ = ["MODES", "source_coordinates", "linear_neighbours", "linear_pass", "interpolate"]
+
+#: The modes of :func:`interpolate`, and the input rank each linear mode needs.
+MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear")
+_LINEAR_RANK = {"linear": 3, "bilinear": 4, "trilinear": 5}
+_LAYOUT = {3: "(N, C, L)", 4: "(N, C, H, W)", 5: "(N, C, D, H, W)"}
+
+
+def _compute_dtype(dtype) -> np.dtype:
+    """The precision PyTorch computes coordinates and weights in: float64 for float64, float32 otherwise."""
+    return np.dtype(np.float64) if np.dtype(dtype) == np.float64 else np.dtype(np.float32)
+
+
+def _positive_size(name: str, value: Any) -> int:
+    return int_tuple(name, value, 1, minimum=1)[0]
+
+
+def source_coordinates(out_size: int, in_size: int, scale_factor: float | None = None, mode: str = "linear",
+                       align_corners: bool = False, dtype=np.float32) -> np.ndarray:
+    """Where each output index ``0 .. out_size-1`` of one axis reads the input of length ``in_size``.
+
+    The one place that holds the pixel conventions. First the scale (input pixels per output pixel):
+
+    * ``align_corners=True``: ``(in_size - 1) / (out_size - 1)`` (0 when ``out_size == 1``), {eq}`eq-src-corners`;
+    * otherwise ``1 / scale_factor`` when a scale factor is given, else ``in_size / out_size``.
+
+    Then, for output index ``i``:
+
+    * linear modes (``"linear"``, ``"bilinear"``, ``"trilinear"``): the continuous source coordinate, in input
+      *indices*, returned as floats of ``dtype``. Half-pixel: ``max((i + 0.5) * scale - 0.5, 0)``
+      ({eq}`eq-src-half`); corners: ``i * scale``. When ``out_size == in_size`` it is ``i`` (PyTorch copies).
+    * ``"nearest"``: the integer index ``min(floor(i * scale), in_size - 1)`` ({eq}`eq-nearest`);
+    * ``"nearest-exact"``: ``min(floor((i + 0.5) * scale), in_size - 1)`` ({eq}`eq-nearest-exact`).
+
+    ``dtype`` is the precision of the arithmetic (float32 or float64, as PyTorch: the input's). Nearest indices
+    are floored in float32, as PyTorch does for every dtype. Returns an array of shape ``(out_size,)``.
+
+    Raises ``TypeError``/``ValueError`` for non-integer or non-positive sizes, a non-positive ``scale_factor``,
+    an unknown ``mode``, or ``align_corners=True`` with a nearest mode.
+    """
+    out_size = _positive_size("out_size", out_size)
+    in_size = _positive_size("in_size", in_size)
+    if scale_factor is not None:
+        scale_factor = float_tuple("scale_factor", scale_factor, 1)[0]
+    check_choice("mode", mode, MODES)
+    check_bool("align_corners", align_corners)
+    dt = np.dtype(dtype)
+    if dt not in (np.float32, np.float64):
+        raise TypeError(f"dtype must be float32 or float64, got {dt}")
+    if align_corners and mode.startswith("nearest"):
+        raise ValueError(f"align_corners=True is only defined for the linear modes, got mode={mode!r}")
+
+    if align_corners:
+        scale = dt.type(in_size - 1) / dt.type(out_size - 1) if out_size > 1 else dt.type(0)
+    elif scale_factor is not None:
+        scale = dt.type(1.0 / scale_factor)
+    else:
+        scale = dt.type(in_size) / dt.type(out_size)
+
+    i = np.arange(out_size, dtype=dt)
+    if mode == "nearest":
+        # floor(i * scale), the floor taken in float32 (as PyTorch's floorf)
+        src = (scale * i).astype(np.float32)
+        return np.minimum(np.floor(src).astype(np.int64), in_size - 1)
+    if mode == "nearest-exact":
+        # floor((i + 0.5) * scale), written as PyTorch evaluates it: the half-pixel coordinate plus one half
+        src = np.maximum(scale * (i + dt.type(0.5)) - dt.type(0.5), dt.type(0))
+        src = (src.astype(np.float64) + 0.5).astype(np.float32)
+        return np.minimum(np.floor(src).astype(np.int64), in_size - 1)
+    if out_size == in_size:
+        return i
+    if align_corners:
+        return scale * i
+    # PyTorch's CPU kernel evaluates scale * (i + 0.5) - 0.5 as one fused multiply-add (a single rounding);
+    # in float32 the float64 evaluation below is exact before its one rounding, so it reproduces that bit for bit
+    wide = np.float64(scale) * (i + dt.type(0.5)).astype(np.float64) - 0.5
+    return np.maximum(wide.astype(dt), dt.type(0))
+
+
+def linear_neighbours(coordinates: np.ndarray, in_size: int):
+    """The two neighbours of each continuous source coordinate and their weights ({eq}`eq-linear-weights`).
+
+    For a coordinate ``u`` (in input indices) the left neighbour is ``i0 = min(floor(u), in_size - 1)``, the
+    right one ``i1 = i0 + 1`` (or ``i0`` at the last pixel: the edge is clamped), and the weights are the
+    distances to the *other* neighbour: ``w1 = u - i0`` (clipped to [0, 1]) and ``w0 = 1 - w1``.
+    Returns ``(i0, i1, w0, w1)``: two int64 arrays and two arrays of the coordinates' dtype, each of the
+    coordinates' shape. Raises ``TypeError`` unless ``coordinates`` is a floating array.
+    """
+    u = as_array("coordinates", coordinates, floating=True)
+    in_size = _positive_size("in_size", in_size)
+    i0 = np.minimum(np.floor(u).astype(np.int64), in_size - 1)
+    w1 = np.clip(u - i0.astype(u.dtype), 0, 1).astype(u.dtype)
+    i1 = i0 + (i0 < in_size - 1)
+    w0 = (u.dtype.type(1) - w1).astype(u.dtype)
+    return i0, i1, w0, w1
+
+
+def linear_pass(x: np.ndarray, axis: int, size: int, scale_factor: float | None = None,
+                align_corners: bool = False) -> np.ndarray:
+    """Linear interpolation of ``x`` along ONE axis to length ``size`` ({eq}`eq-linear-weights`).
+
+    Every output sample ``i`` gathers the two input samples around its source coordinate
+    (:func:`source_coordinates`) and mixes them, ``y[i] = w0[i] * x[i0[i]] + w1[i] * x[i1[i]]``
+    (:func:`linear_neighbours`). The index and weight tables are computed once for the axis; the gather and the
+    weighting are vectorised over all other axes. Bilinear and trilinear interpolation are this pass applied to
+    each spatial axis in turn ({eq}`eq-bilinear-passes`).
+
+    ``x``: a floating array of any shape; ``axis``: the axis to resample; ``scale_factor`` and
+    ``align_corners`` as in :func:`interpolate`. Returns a new array of ``x``'s dtype whose ``axis`` has length
+    ``size``; ``x`` is not modified. Raises ``TypeError`` for a non-array or non-floating array and
+    ``ValueError`` for an axis out of range or a non-positive size.
+    """
+    x = as_array("x", x, floating=True)
+    if x.dtype == np.float16:
+        return linear_pass(x.astype(np.float32), axis, size, scale_factor, align_corners).astype(np.float16)
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool) or not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"axis must be an int in [{-x.ndim}, {x.ndim - 1}] for an input of shape "
+                         f"{x.shape}, got {_show(axis)}")
+    axis = int(axis) % x.ndim
+    in_size = x.shape[axis]
+    u = source_coordinates(size, in_size, scale_factor, "linear", align_corners, _compute_dtype(x.dtype))
+    i0, i1, w0, w1 = linear_neighbours(u, in_size)
+    shape = [1] * x.ndim
+    shape[axis] = len(u)
+    w0 = w0.astype(x.dtype).reshape(shape)
+    w1 = w1.astype(x.dtype).reshape(shape)
+    y = np.take(x, i0, axis=axis)
+    y *= w0
+    right = np.take(x, i1, axis=axis)
+    right *= w1
+    y += right
+    return y
+
+
+def _output_sizes(in_sizes, size, scale_factor, recompute_scale_factor):
+    """Output sizes and the scale factors the coordinate mapping uses (``None`` = use the size ratio)."""
+    n = len(in_sizes)
+    if size is not None and scale_factor is not None:
+        raise ValueError(f"give only one of size and scale_factor, got size={_show(size)} and "
+                         f"scale_factor={_show(scale_factor)}")
+    if size is None and scale_factor is None:
+        raise ValueError("give one of size and scale_factor, got size=None and scale_factor=None")
+    check_bool("recompute_scale_factor", recompute_scale_factor, allow_none=True)
+    if size is not None:
+        if recompute_scale_factor:
+            raise ValueError(f"recompute_scale_factor=True needs scale_factor, not size; got size={_show(size)}")
+        return int_tuple("size", size, n, minimum=1), (None,) * n
+    scales = float_tuple("scale_factor", scale_factor, n)
+    out = tuple(int(math.floor(s * f)) for s, f in zip(in_sizes, scales))
+    if min(out) < 1:
+        raise ValueError(f"scale_factor={_show(scale_factor)} makes an empty output from spatial size "
+                         f"{tuple(in_sizes)} (output size {out}); use a larger scale_factor")
+    return out, ((None,) * n if recompute_scale_factor else scales)
+
+
+def interpolate(x: np.ndarray, size=None, scale_factor=None, mode: str = "nearest", align_corners=None,
+                recompute_scale_factor=None) -> np.ndarray:
+    """Resample a batch of signals, images or volumes, as ``torch.nn.functional.interpolate``.
+
+    ``x`` has shape ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``; the output has the same ``N`` and ``C``
+    and spatial sizes ``size`` (an int, or one per spatial axis) or ``floor(in_size * scale_factor)``
+    (``scale_factor`` a number or one per axis). Modes:
+
+    * ``"nearest"`` (floor rule, {eq}`eq-nearest`) and ``"nearest-exact"`` (half-pixel rule,
+      {eq}`eq-nearest-exact`): any rank, any numeric dtype;
+    * ``"linear"`` (3D input), ``"bilinear"`` (4D), ``"trilinear"`` (5D): one :func:`linear_pass` per spatial axis,
+      last axis first ({eq}`eq-bilinear-passes`); floating inputs only.
+
+    ``align_corners`` (linear modes only; ``None`` means ``False``) chooses the coordinate mapping
+    ({eq}`eq-src-half` or {eq}`eq-src-corners`). With ``scale_factor`` the coordinates use ``1/scale_factor``,
+    not the size ratio, unless ``recompute_scale_factor=True`` (as PyTorch; one exception reproduced here:
+    PyTorch's 2D ``nearest`` kernel copies an axis that keeps its size and repeats each pixel twice on an axis
+    that exactly doubles, whatever the scale factor). Returns a new array of ``x``'s dtype;
+    ``x`` is not modified.
+
+    Raises ``TypeError`` for a non-array, a non-floating array in a linear mode, non-integer sizes or a non-bool
+    ``align_corners``; ``ValueError`` for both or neither of ``size`` and ``scale_factor``, an unknown mode, a
+    linear mode for the wrong rank, non-positive or empty sizes and scales, per-axis tuples of the wrong length,
+    or ``align_corners`` set with a nearest mode.
+    """
+    x = as_array("x", x)
+    check_choice("mode", mode, MODES)
+    if x.ndim not in _LAYOUT:
+        raise ValueError(f"x must have shape (N, C, L), (N, C, H, W) or (N, C, D, H, W), got shape "
+                         f"{tuple(x.shape)} ({x.ndim} dimensions)")
+    if x.size == 0:
+        raise ValueError(f"x must not be empty, got shape {tuple(x.shape)}")
+    linear = mode in _LINEAR_RANK
+    if linear and x.ndim != _LINEAR_RANK[mode]:
+        rank = _LINEAR_RANK[mode]
+        raise ValueError(f"mode={mode!r} needs x of shape {_LAYOUT[rank]} ({rank} dimensions), got shape "
+                         f"{tuple(x.shape)}; use mode={[m for m, r in _LINEAR_RANK.items() if r == x.ndim][0]!r}")
+    check_bool("align_corners", align_corners, allow_none=True)
+    if not linear and align_corners is not None:
+        raise ValueError(f"align_corners can only be set with mode 'linear', 'bilinear' or 'trilinear', got "
+                         f"align_corners={align_corners!r} with mode={mode!r}")
+    if linear:
+        as_array("x", x, floating=True)
+    in_sizes = x.shape[2:]
+    out_sizes, scales = _output_sizes(in_sizes, size, scale_factor, recompute_scale_factor)
+
+    if linear:
+        # half precision is computed in float32 and rounded once at the end, as PyTorch does
+        y = x.astype(np.float32) if x.dtype == np.float16 else x
+        for axis in range(x.ndim - 1, 1, -1):
+            k = axis - 2
+            y = linear_pass(y, axis, out_sizes[k], scales[k], bool(align_corners))
+        return y.astype(x.dtype, copy=y is x)
+
+    # nearest modes: one index table per axis, one gather over the outer product of the tables
+    dtype = _compute_dtype(x.dtype)
+    if x.ndim == 4:
+        # PyTorch's 2D nearest kernels compute indices in float32 whatever the dtype, and "nearest" takes a
+        # shortcut when an axis keeps its size or exactly doubles: it copies, or repeats each pixel twice, whatever
+        # the scale factor (that is the size-ratio mapping)
+        dtype = np.dtype(np.float32)
+        if mode == "nearest":
+            scales = tuple(None if o in (i, 2 * i) else s for o, i, s in zip(out_sizes, in_sizes, scales))
+    tables = [source_coordinates(o, i, s, mode, False, dtype)
+              for o, i, s in zip(out_sizes, in_sizes, scales)]
+    index = np.ix_(*tables)
+    return x[(slice(None), slice(None)) + index]
