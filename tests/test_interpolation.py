@@ -301,3 +301,28 @@ def test_torch_rejects_what_we_reject():
                dict(size=3, mode="linear"), dict(scale_factor=0.1)):
         with pytest.raises((ValueError, RuntimeError, NotImplementedError)):
             F.interpolate(t, **kw)
+
+
+@pytest.mark.parametrize("block", [1, 7, 64])
+def test_blocking_does_not_change_results(monkeypatch, block):
+    """_mix works block by block; tiny blocks exercise every branch on small inputs, equal bit for bit."""
+    import updown.interpolation as mod
+
+    rng = np.random.default_rng(12)
+    inputs = [(rng.standard_normal((2, 3, 5, 7)).astype(np.float32), dict(size=(9, 4), mode="bilinear")),
+              (rng.standard_normal((1, 2, 3, 4, 5)), dict(scale_factor=(1.5, 0.5, 2.2), mode="trilinear")),
+              (rng.standard_normal((2, 2, 6)), dict(size=13, mode="linear", align_corners=True))]
+    expected = [interpolate(x, **kw) for x, kw in inputs]
+    monkeypatch.setattr(mod, "_BLOCK", block)
+    for (x, kw), want in zip(inputs, expected):
+        np.testing.assert_array_equal(interpolate(x, **kw), want)
+
+
+def test_large_inputs_match_torch():
+    rng = np.random.default_rng(13)
+    assert_matches_torch(rng.standard_normal((1, 2, 300, 280)).astype(np.float32), size=(301, 257),
+                         mode="bilinear", align_corners=False)
+    assert_matches_torch(rng.standard_normal((1, 1, 3, 260, 270)).astype(np.float32), size=(5, 261, 270),
+                         mode="trilinear", align_corners=True)
+    assert_matches_torch(rng.standard_normal((1, 3, 200, 300)).astype(np.float32), scale_factor=1.7,
+                         mode="nearest")

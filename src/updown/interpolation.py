@@ -148,16 +148,43 @@ def linear_pass(x: np.ndarray, axis: int, size: int, scale_factor: float | None 
     in_size = x.shape[axis]
     u = source_coordinates(size, in_size, scale_factor, "linear", align_corners, _compute_dtype(x.dtype))
     i0, i1, w0, w1 = linear_neighbours(u, in_size)
-    shape = [1] * x.ndim
-    shape[axis] = len(u)
-    w0 = w0.astype(x.dtype).reshape(shape)
-    w1 = w1.astype(x.dtype).reshape(shape)
-    y = np.take(x, i0, axis=axis)
-    y *= w0
-    right = np.take(x, i1, axis=axis)
-    right *= w1
-    y += right
-    return y
+    return _mix(x, axis, i0, i1, w0.astype(x.dtype), w1.astype(x.dtype))
+
+
+# Working set of one block of _mix, in elements: small enough for the temporaries to stay in the CPU cache.
+_BLOCK = 1 << 16
+
+
+def _mix(x: np.ndarray, axis: int, i0, i1, w0, w1) -> np.ndarray:
+    """``y[.., k, ..] = w0[k] * x[.., i0[k], ..] + w1[k] * x[.., i1[k], ..]`` along ``axis``, in ``x``'s dtype.
+
+    The same arithmetic as ``w0 * take(x, i0) + w1 * take(x, i1)``, done block by block so that the two gathered
+    operands never leave the cache (the blocks are not pixels: a few dozen per megapixel).
+    """
+    n_in, n_out = x.shape[axis], len(i0)
+    outer = math.prod(x.shape[:axis])
+    inner = math.prod(x.shape[axis + 1:])
+    src = x.reshape(outer, n_in, inner)
+    out = np.empty((outer, n_out, inner), dtype=x.dtype)
+    w0, w1 = w0[:, None], w1[:, None]
+    if n_out * inner <= _BLOCK:  # whole output slabs, several outer slices at a time
+        step = min(outer, _BLOCK // (n_out * inner))
+        blocks = ((slice(s, s + step), slice(None)) for s in range(0, outer, step))
+        largest = step * n_out * inner
+    else:  # one outer slice at a time, cut along the output axis
+        step = min(n_out, max(1, _BLOCK // inner))
+        blocks = ((slice(s, s + 1), slice(a, a + step)) for s in range(outer) for a in range(0, n_out, step))
+        largest = step * inner
+    scratch = np.empty(largest, dtype=x.dtype)
+    for rows, cols in blocks:
+        o = out[rows, cols]
+        np.take(src[rows], i0[cols], axis=1, out=o, mode="clip")
+        o *= w0[cols]
+        right = scratch[:o.size].reshape(o.shape)
+        np.take(src[rows], i1[cols], axis=1, out=right, mode="clip")
+        right *= w1[cols]
+        o += right
+    return out.reshape(x.shape[:axis] + (n_out,) + x.shape[axis + 1:])
 
 
 def _output_sizes(in_sizes, size, scale_factor, recompute_scale_factor):
@@ -235,7 +262,7 @@ def interpolate(x: np.ndarray, size=None, scale_factor=None, mode: str = "neares
             y = linear_pass(y, axis, out_sizes[k], scales[k], bool(align_corners))
         return y.astype(x.dtype, copy=y is x)
 
-    # nearest modes: one index table per axis, one gather over the outer product of the tables
+    # nearest modes: one index table per axis, one gather per axis
     dtype = _compute_dtype(x.dtype)
     if x.ndim == 4:
         # PyTorch's 2D nearest kernels compute indices in float32 whatever the dtype, and "nearest" takes a
@@ -244,7 +271,9 @@ def interpolate(x: np.ndarray, size=None, scale_factor=None, mode: str = "neares
         dtype = np.dtype(np.float32)
         if mode == "nearest":
             scales = tuple(None if o in (i, 2 * i) else s for o, i, s in zip(out_sizes, in_sizes, scales))
-    tables = [source_coordinates(o, i, s, mode, False, dtype)
-              for o, i, s in zip(out_sizes, in_sizes, scales)]
-    index = np.ix_(*tables)
-    return x[(slice(None), slice(None)) + index]
+    y = x
+    for axis in range(x.ndim - 1, 1, -1):
+        k = axis - 2
+        index = source_coordinates(out_sizes[k], in_sizes[k], scales[k], mode, False, dtype)
+        y = np.take(y, index, axis=axis, mode="clip")
+    return y
