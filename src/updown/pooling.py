@@ -1,0 +1,347 @@
+"""Pooling from scratch in NumPy: max pooling, average pooling and max-unpooling.
+
+Chapter *Pooling* (1). The functions mirror ``torch.nn.functional`` (names, argument order, defaults, results and
+the layout of the indices) on NumPy arrays of shape ``(N, C, H, W)`` or ``(C, H, W)``:
+
+* :func:`pool_output_size` is the output-size relationship {eq}`eq-pool-size` (floor and ceil modes);
+* :func:`max_pool2d` keeps the largest value of each window {eq}`eq-max-pool` (and, on request, where it was);
+* :func:`avg_pool2d` keeps the mean of each window {eq}`eq-avg-pool`;
+* :func:`max_unpool2d` puts each value back where its index says and zeros elsewhere {eq}`eq-max-unpool`.
+
+A window is a set of ``kernel_size`` taps ``dilation`` pixels apart, placed every ``stride`` pixels on the input
+padded by ``padding`` pixels on each side. Max pooling pads with ``-inf`` (the lowest value for integers), so
+padding never wins; average pooling pads with zeros and chooses what to divide by. The loops run over the
+``k`` offsets of a window, never over pixels; max pooling is separable (rows, then columns), so a ``k x k``
+window costs ``2k`` passes of ``np.maximum`` over strided views.
+
+No torch here: PyTorch is the oracle the tests and the chapter compare these functions with.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._checks import _show, as_array, check_bool, int_tuple
+
+__all__ = ["pool_output_size", "max_pool2d", "avg_pool2d", "max_unpool2d"]
+
+_LAYOUT = "(N, C, H, W) or (C, H, W)"
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# the output-size relationship
+# ----------------------------------------------------------------------------------------------------------------
+
+def _one_int(name: str, value: Any, minimum: int) -> int:
+    return int_tuple(name, value, 1, minimum=minimum)[0]
+
+
+def pool_output_size(size: int, kernel_size: int, stride: int | None = None, padding: int = 0, dilation: int = 1,
+                     ceil_mode: bool = False) -> int:
+    """Length of a pooling's output along one axis, by PyTorch's rule ({eq}`eq-pool-size`).
+
+    With the dilated window ``span = dilation*(kernel_size - 1) + 1``::
+
+        floor mode:  out = floor((size + 2*padding - span) / stride) + 1
+        ceil mode:   out = ceil((size + 2*padding - span) / stride) + 1, minus 1 if the last window would start
+                     at or after size + padding (in the right padding or beyond it)
+
+    ``stride=None`` means ``stride = kernel_size``. Apply once per axis for 2D pooling.
+
+    Raises ``TypeError`` for non-integers (or a non-bool ``ceil_mode``) and ``ValueError`` for a size, kernel size,
+    stride or dilation below 1, a negative padding, a padding above ``kernel_size // 2``, or a window that does not
+    fit in the padded input (an output size below 1).
+    """
+    size = _one_int("size", size, 1)
+    kernel_size = _one_int("kernel_size", kernel_size, 1)
+    stride = kernel_size if stride is None else _one_int("stride", stride, 1)
+    padding = _one_int("padding", padding, 0)
+    dilation = _one_int("dilation", dilation, 1)
+    check_bool("ceil_mode", ceil_mode)
+    if padding > kernel_size // 2:
+        raise ValueError(f"padding must be at most half of kernel_size (kernel_size // 2 = {kernel_size // 2}), "
+                         f"got padding={padding} with kernel_size={kernel_size}")
+    span = dilation * (kernel_size - 1) + 1
+    room = size + 2 * padding - span
+    if ceil_mode:
+        out = -(-room // stride) + 1
+        if (out - 1) * stride >= size + padding:
+            out -= 1
+    else:
+        out = room // stride + 1
+    if out < 1:
+        raise ValueError(f"the window (dilation*(kernel_size-1)+1 = {span} pixels) does not fit in the padded input "
+                         f"(size + 2*padding = {size + 2 * padding} pixels): output size would be {out}; "
+                         f"got size={size}, kernel_size={kernel_size}, padding={padding}, dilation={dilation}")
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# shared argument handling
+# ----------------------------------------------------------------------------------------------------------------
+
+def _check_input(name: str, x: Any, what: str) -> np.ndarray:
+    x = as_array(name, x)
+    if x.ndim not in (3, 4):
+        raise ValueError(f"{name} must have shape {_LAYOUT}, got shape {tuple(x.shape)} ({x.ndim} dimensions)")
+    # As PyTorch: a batch of zero images is allowed, a zero channel, height or width is not.
+    if 0 in x.shape[-3:]:
+        raise ValueError(f"{name} must have non-zero C, H and W, got shape {tuple(x.shape)}")
+    kind = x.dtype.kind
+    allowed = {"max": "fiu", "avg": "f", "unpool": "f"}[what]
+    if kind not in allowed and not (what == "avg" and x.dtype == np.int64):
+        accepted = {"max": "a floating or integer dtype (not bool)",
+                    "avg": "a floating dtype or int64",
+                    "unpool": "a floating dtype"}[what]
+        raise TypeError(f"{name} must have {accepted}, got dtype {x.dtype}")
+    return x
+
+
+def _geometry(x: np.ndarray, kernel_size, stride, padding, dilation, ceil_mode):
+    """Checked pairs (k, s, p, d) and the output size (Ho, Wo), axis by axis as PyTorch does."""
+    k = int_tuple("kernel_size", kernel_size, 2, minimum=1)
+    s = k if stride is None else int_tuple("stride", stride, 2, minimum=1)
+    p = int_tuple("padding", padding, 2, minimum=0)
+    d = int_tuple("dilation", dilation, 2, minimum=1)
+    check_bool("ceil_mode", ceil_mode)
+    for axis in range(2):
+        if p[axis] > k[axis] // 2:
+            raise ValueError(f"padding must be at most half of kernel_size, got padding={padding} with "
+                             f"kernel_size={kernel_size}")
+    out = []
+    for axis, size in enumerate(x.shape[-2:]):
+        span = d[axis] * (k[axis] - 1) + 1
+        room = size + 2 * p[axis] - span
+        n = (-(-room // s[axis]) + 1) if ceil_mode else (room // s[axis] + 1)
+        if ceil_mode and (n - 1) * s[axis] >= size + p[axis]:
+            n -= 1
+        if n < 1:
+            raise ValueError(f"the window (kernel_size={kernel_size}, dilation={dilation}) is larger than the input "
+                             f"of shape {tuple(x.shape)} padded by padding={padding}: the output would have size "
+                             f"{n} along {'HW'[axis]}")
+        out.append(n)
+    return k, s, p, d, tuple(out)
+
+
+def _padded(x: np.ndarray, p, need, fill) -> np.ndarray:
+    """``x`` framed so that index ``(p0 + i, p1 + j)`` is pixel ``(i, j)`` and the frame is ``need`` pixels tall
+    and wide; outside the input the value is ``fill``. A view of ``x`` when no frame is needed."""
+    h, w = x.shape[-2:]
+    if p == (0, 0) and need[0] <= h and need[1] <= w:
+        return x
+    out = np.full(x.shape[:-2] + need, fill, dtype=x.dtype)
+    hh, ww = min(h, need[0] - p[0]), min(w, need[1] - p[1])
+    out[..., p[0]:p[0] + hh, p[1]:p[1] + ww] = x[..., :hh, :ww]
+    return out
+
+
+def _taps(n_out: int, stride: int, dilation: int, kernel: int):
+    """Slices picking, for each of the ``kernel`` offsets, that tap of every window along one axis."""
+    last = (n_out - 1) * stride
+    return [slice(t * dilation, t * dilation + last + 1, stride) for t in range(kernel)]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# max pooling
+# ----------------------------------------------------------------------------------------------------------------
+
+def max_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+               return_indices: bool = False):
+    """2D max pooling of ``x`` (``(N, C, H, W)`` or ``(C, H, W)``), as ``torch.nn.functional.max_pool2d``.
+
+    Output pixel ``(i, j)`` is the largest of the window's taps ``x[i*s - p + a*d, j*s - p + b*d]`` for
+    ``0 <= a, b < k`` ({eq}`eq-max-pool`); taps in the padding count as ``-inf`` (the lowest integer for integer
+    dtypes), so a window never picks padding. ``kernel_size``, ``stride`` (default: ``kernel_size``), ``padding``
+    and ``dilation`` are ints or ``(height, width)`` pairs; ``padding`` is at most ``kernel_size // 2``. The output
+    has shape ``(..., H_out, W_out)`` given by :func:`pool_output_size` ({eq}`eq-pool-size`) and ``x``'s dtype.
+
+    A NaN in a window makes the output NaN. With ``return_indices=True`` also returns, as int64 of the output's
+    shape, where each maximum was, as PyTorch numbers it: the flat index ``row * W + col`` into its channel's
+    ``H x W`` input. Ties go to the first tap in row-major order, NaNs to the last NaN, and a window of ``-inf``
+    only to its first tap inside the input.
+
+    Raises ``TypeError`` for a non-array, a bool or complex dtype, non-integer sizes or non-bool flags;
+    ``ValueError`` for a rank other than 3 or 4, an empty channel/height/width, a kernel size, stride or dilation
+    below 1, a negative padding or one above ``kernel_size // 2``, and a window larger than the padded input.
+    """
+    x = _check_input("x", x, "max")
+    check_bool("return_indices", return_indices)
+    k, s, p, d, out = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode)
+    fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    need = tuple((out[a] - 1) * s[a] + d[a] * (k[a] - 1) + 1 for a in range(2))
+    xp = _padded(x, p, need, fill)
+    rows, cols = _taps(out[0], s[0], d[0], k[0]), _taps(out[1], s[1], d[1], k[1])
+    if not return_indices:
+        # max is separable: the max over rows of the max over columns is the max over the window.
+        r = xp[..., rows[0], :].copy()
+        for sl in rows[1:]:
+            np.maximum(r, xp[..., sl, :], out=r)
+        y = r[..., cols[0]].copy()
+        for sl in cols[1:]:
+            np.maximum(y, r[..., sl], out=y)
+        return y
+    return _max_pool_with_indices(x, xp, k, s, p, d, out, rows, cols)
+
+
+def _max_pool_with_indices(x, xp, k, s, p, d, out, rows, cols):
+    # PyTorch scans each window row by row and takes a tap when it is larger than the running max, or NaN: the
+    # winner is the first maximum, or the last NaN, in row-major order. Scanning the columns of each row first
+    # (which b wins in that row), then the rows (which row's winner wins) gives exactly that tap.
+    # A tap's code only grows during a scan, so "code = t where the tap wins" is np.maximum(code, win * t),
+    # which is branch-free and much faster than a masked copy.
+    nan = x.dtype.kind == "f" and bool(np.isnan(x).any())
+    ctype = np.uint8 if k[0] * k[1] < 255 else np.int32
+
+    def wins(v, best):
+        win = v > best
+        if nan:
+            win |= np.isnan(v)
+        np.maximum(best, v, out=best)  # the same values as a masked copy, NaN included
+        return win.view(np.uint8)
+
+    row_best = xp[..., :, cols[0]].copy()
+    b_code = np.zeros(row_best.shape, dtype=ctype)
+    for b, sl in enumerate(cols[1:], start=1):
+        np.maximum(b_code, wins(xp[..., :, sl], row_best) * ctype(b), out=b_code)
+    y = row_best[..., rows[0], :].copy()
+    code = b_code[..., rows[0], :] + ctype(1)  # code = a*kw + b + 1 for tap (a, b)
+    for a, sl in enumerate(rows[1:], start=1):
+        cand = b_code[..., sl, :] + ctype(a * k[1] + 1)
+        cand *= wins(row_best[..., sl, :], y)
+        np.maximum(code, cand, out=code)
+    h, w = x.shape[-2:]
+    top = np.arange(out[0]) * s[0] - p[0]
+    left = np.arange(out[1]) * s[1] - p[1]
+    taps = np.arange(k[0] * k[1] + 1) - 1
+    offset = (taps // k[1]) * d[0] * w + (taps % k[1]) * d[1]
+    idx = np.take(offset, code) + (top[:, None] * w + left[None, :])
+    # A window whose input taps are all -inf (or the lowest integer) keeps its first tap, which may lie in the
+    # padding; PyTorch reports the window's first tap inside the input.
+    low = np.nonzero(y == (-np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min))
+    if low[0].size:
+        i, j = low[-2], low[-1]
+        first_row = top[i] + (-np.minimum(top[i], 0) + d[0] - 1) // d[0] * d[0]
+        first_col = left[j] + (-np.minimum(left[j], 0) + d[1] - 1) // d[1] * d[1]
+        idx[low] = first_row * w + first_col
+    return y, idx
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# average pooling
+# ----------------------------------------------------------------------------------------------------------------
+
+def _window_counts(n_out, size, k, s, p, count_include_pad):
+    """Per-axis divisor of average pooling: window length within the padded input, or within the input."""
+    start = np.arange(n_out) * s - p
+    end = np.minimum(start + k, size + p)
+    if count_include_pad:
+        return end - start
+    return np.minimum(end, size) - np.maximum(start, 0)
+
+
+def avg_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None):
+    """2D average pooling of ``x`` (``(N, C, H, W)`` or ``(C, H, W)``), as ``torch.nn.functional.avg_pool2d``.
+
+    Output pixel ``(i, j)`` is the sum of the window's input pixels divided by a count ({eq}`eq-avg-pool`): by
+    ``divisor_override`` when given; else, with ``count_include_pad=True``, by the window's area inside the padded
+    input (padding pixels count, the part beyond the padding that ``ceil_mode`` may add does not); else by the
+    number of input pixels in the window. ``kernel_size``, ``stride`` (default: ``kernel_size``) and ``padding``
+    are ints or pairs, ``padding`` at most ``kernel_size // 2``. Output ``(..., H_out, W_out)`` by
+    {eq}`eq-pool-size` (dilation 1), in ``x``'s dtype: floats are summed in at least float32, int64 is divided
+    with truncation towards zero, as PyTorch does.
+
+    Raises ``TypeError`` for a non-array, a dtype other than floating or int64, non-integer sizes or divisor, and
+    non-bool flags; ``ValueError`` for a rank other than 3 or 4, an empty channel/height/width, a kernel size or
+    stride below 1, a negative padding or one above ``kernel_size // 2``, a window larger than the padded input,
+    and ``divisor_override == 0``.
+    """
+    x = _check_input("x", x, "avg")
+    check_bool("count_include_pad", count_include_pad)
+    if divisor_override is not None:
+        divisor_override = int_tuple("divisor_override", divisor_override, 1)[0]
+        if divisor_override == 0:
+            raise ValueError("divisor_override must be a non-zero int or None, got 0")
+    k, s, p, _, out = _geometry(x, kernel_size, stride, padding, 1, ceil_mode)
+    acc = np.float32 if x.dtype == np.float16 else x.dtype
+    need = tuple((out[a] - 1) * s[a] + k[a] for a in range(2))
+    xp = _padded(x, p, need, 0)
+    rows, cols = _taps(out[0], s[0], 1, k[0]), _taps(out[1], s[1], 1, k[1])
+    r = xp[..., rows[0], :].astype(acc, copy=True)
+    for sl in rows[1:]:
+        np.add(r, xp[..., sl, :], out=r, casting="unsafe")
+    total = r[..., cols[0]].copy()
+    for sl in cols[1:]:
+        np.add(total, r[..., sl], out=total)
+    if divisor_override is not None:
+        div = np.full(out, divisor_override, dtype=np.int64)
+    else:
+        h, w = x.shape[-2:]
+        div = np.outer(_window_counts(out[0], h, k[0], s[0], p[0], count_include_pad),
+                       _window_counts(out[1], w, k[1], s[1], p[1], count_include_pad))
+    if x.dtype.kind == "i":
+        # C++ integer division truncates towards zero; floor division does not for negative quotients.
+        q = total // div
+        q += ((total - q * div) != 0) & ((total < 0) != (div < 0))
+        return q
+    total /= div.astype(acc)
+    return total.astype(x.dtype, copy=False)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# max-unpooling
+# ----------------------------------------------------------------------------------------------------------------
+
+def max_unpool2d(x: np.ndarray, indices: np.ndarray, kernel_size, stride=None, padding=0, output_size=None):
+    """Partial inverse of :func:`max_pool2d`, as ``torch.nn.functional.max_unpool2d`` ({eq}`eq-max-unpool`).
+
+    Returns zeros of shape ``(..., H_out, W_out)`` with ``x``'s dtype, except that each value of ``x`` goes to the
+    flat position ``indices`` gives it in its channel's ``H_out x W_out`` plane. ``x`` and ``indices`` (int64) have
+    the same shape, ``(N, C, H, W)`` or ``(C, H, W)``. The default output size is
+    ``(H - 1)*stride - 2*padding + kernel_size`` per axis (``stride`` defaults to ``kernel_size``); pass
+    ``output_size`` (2 sizes, or 4 of which the last 2 are used) to pick another one strictly between
+    ``default - stride`` and ``default + stride``, e.g. the size of the input that was pooled. Where two indices
+    coincide, the later one wins (PyTorch does not promise an order). Where the default size is 0 (a padding as
+    large as the window), PyTorch returns an empty array and drops every value; this function raises instead.
+
+    Raises ``TypeError`` for non-arrays, a non-floating ``x``, non-int64 ``indices`` or non-integer sizes;
+    ``ValueError`` for a rank other than 3 or 4, an empty channel/height/width, ``indices`` of another shape, a
+    kernel size or stride below 1, a negative padding, an ``output_size`` of the wrong length or out of range
+    (or below 1), and an index outside ``[0, H_out * W_out)``.
+    """
+    x = _check_input("x", x, "unpool")
+    indices = as_array("indices", indices)
+    if indices.dtype != np.int64:
+        raise TypeError(f"indices must have dtype int64 (as returned by max_pool2d), got dtype {indices.dtype}")
+    if indices.shape != x.shape:
+        raise ValueError(f"indices must have the shape of x {tuple(x.shape)}, got shape {tuple(indices.shape)}")
+    k = int_tuple("kernel_size", kernel_size, 2, minimum=1)
+    s = k if stride is None else int_tuple("stride", stride, 2, minimum=1)
+    p = int_tuple("padding", padding, 2, minimum=0)
+    default = tuple((x.shape[-2 + a] - 1) * s[a] + k[a] - 2 * p[a] for a in range(2))
+    if output_size is None:
+        size = default
+        if min(size) < 1:
+            raise ValueError(f"the default output size {size} of x of shape {tuple(x.shape)} with kernel_size="
+                             f"{kernel_size}, stride={stride}, padding={padding} is empty; reduce padding")
+    else:
+        if not isinstance(output_size, (tuple, list)) or len(output_size) not in (2, 4):
+            raise ValueError(f"output_size must be a sequence of 2 (or 4) ints, got {_show(output_size)}")
+        size = int_tuple("output_size", tuple(output_size[-2:]), 2, minimum=1)
+        for a in range(2):
+            lo, hi = default[a] - s[a], default[a] + s[a]
+            if not lo < size[a] < hi:
+                raise ValueError(f"output_size must be strictly between {lo} and {hi} along {'HW'[a]} (the default "
+                                 f"size {default[a]} minus/plus the stride), got output_size={_show(output_size)}")
+    plane = size[0] * size[1]
+    if indices.size and (indices.min() < 0 or indices.max() >= plane):
+        bad = indices[(indices < 0) | (indices >= plane)].flat[0]
+        raise ValueError(f"indices must lie in [0, {plane}) for an output of size {size[0]}x{size[1]}, "
+                         f"got index {int(bad)}")
+    lead = x.shape[:-2]
+    planes = int(np.prod(lead))
+    y = np.zeros(planes * plane, dtype=x.dtype)
+    flat = indices.reshape(planes, -1) + (np.arange(planes) * plane)[:, None]
+    y[flat] = x.reshape(planes, -1)
+    return y.reshape(lead + size)
