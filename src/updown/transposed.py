@@ -4,8 +4,8 @@ Chapters *Convolution is a matrix, and its transpose* (6) and *Checkerboard arti
 
 A 2D convolution is linear in its input, so it is a matrix: flatten the input ``x`` of shape ``(C_in, H, W)``
 row-major into a vector of length ``C_in*H*W`` and the output into a vector of length ``C_out*H_out*W_out``;
-then ``conv2d(x) = C @ x`` ({eq}`eq-conv-matrix`). A transposed convolution is ``C.T @ y``
-({eq}`eq-transposed`): it takes a vector of the output's shape back to a vector of the input's shape.
+then ``conv2d(x) = C @ x`` ({eq}`eq-tr-conv-matrix`). A transposed convolution is ``C.T @ y``
+({eq}`eq-tr-transposed`): it takes a vector of the output's shape back to a vector of the input's shape.
 It is the gradient of the convolution with respect to its input, not its inverse.
 
 Functions mirror ``torch.nn.functional`` (weight layouts included) but take no ``bias`` and no ``groups``
@@ -46,7 +46,7 @@ def _positive_int(name: str, value: Any, minimum: int = 1) -> int:
 
 
 def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
-    """Length of a convolution's output along one axis ({eq}`eq-conv-size`).
+    """Length of a convolution's output along one axis ({eq}`eq-tr-conv-size`).
 
     ``floor((size + 2*padding - dilation*(kernel_size - 1) - 1) / stride) + 1``. Apply per axis for 2D.
 
@@ -67,7 +67,7 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int 
 
 def conv_transpose_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
                                output_padding: int = 0, dilation: int = 1) -> int:
-    """Length of a transposed convolution's output along one axis ({eq}`eq-transposed-size`).
+    """Length of a transposed convolution's output along one axis ({eq}`eq-tr-transposed-size`).
 
     ``(size - 1)*stride - 2*padding + dilation*(kernel_size - 1) + output_padding + 1``: of the input lengths
     that the convolution with the same parameters maps to ``size`` (see :func:`conv_input_sizes`), the smallest
@@ -97,7 +97,7 @@ def conv_input_sizes(output_size: int, kernel_size: int, stride: int = 1, paddin
     """Every input length that a convolution with these parameters maps to ``output_size``, smallest first.
 
     There are up to ``stride`` of them (fewer when the smallest would be below 1): the floor in
-    {eq}`eq-conv-size` forgets the remainder. They are the outputs of :func:`conv_transpose_output_size` for
+    {eq}`eq-tr-conv-size` forgets the remainder. They are the outputs of :func:`conv_transpose_output_size` for
     ``output_padding = 0, 1, ..., stride - 1``, which is why ``output_padding`` exists.
     """
     output_size = _positive_int("output_size", output_size)
@@ -139,7 +139,7 @@ def _input_size(input_size: Any) -> tuple[int, int]:
 
 
 def _matrix_indices(weight_shape, input_size, stride, padding, dilation, output_size=None):
-    """Row, column and weight-entry indices of the non-zeros of C ({eq}`eq-conv-matrix`), vectorised.
+    """Row, column and weight-entry indices of the non-zeros of C ({eq}`eq-tr-conv-matrix`), vectorised.
 
     Entry ``(o, c_in, ky, kx)`` of output position ``(oy, ox)`` of channel ``o`` reads input pixel
     ``(oy*s - p + ky*d, ox*s - p + kx*d)``; taps that land in the zero padding are dropped.
@@ -169,7 +169,7 @@ def _matrix_indices(weight_shape, input_size, stride, padding, dilation, output_
 
 
 def conv2d_matrix(weight, input_size, stride=1, padding=0, dilation=1) -> torch.Tensor:
-    """The matrix C of a 2D convolution ({eq}`eq-conv-matrix`), as a sparse COO torch tensor.
+    """The matrix C of a 2D convolution ({eq}`eq-tr-conv-matrix`), as a sparse COO torch tensor.
 
     ``weight`` has PyTorch's convolution layout ``(C_out, C_in, kh, kw)`` (tensor or array, float32/float64);
     ``input_size`` is ``(H, W)`` or an int. C has shape ``(C_out*H_out*W_out, C_in*H*W)`` and, for an input ``x``
@@ -215,10 +215,10 @@ def _result(out: torch.Tensor, was_numpy: bool, unbatched: bool):
 
 
 def conv2d(x, weight, stride=1, padding=0, dilation=1):
-    """2D convolution (cross-correlation, as PyTorch) computed as ``C @ x`` ({eq}`eq-conv-matrix`).
+    """2D convolution (cross-correlation, as PyTorch) computed as ``C @ x`` ({eq}`eq-tr-conv-matrix`).
 
     ``x``: ``(N, C_in, H, W)`` or ``(C_in, H, W)``; ``weight``: ``(C_out, C_in, kh, kw)``. Returns
-    ``(N, C_out, H_out, W_out)`` (or without N), sizes from {eq}`eq-conv-size`, the same as
+    ``(N, C_out, H_out, W_out)`` (or without N), sizes from {eq}`eq-tr-conv-size`, the same as
     ``torch.nn.functional.conv2d(x, weight, stride=stride, padding=padding, dilation=dilation)``.
     Type: a NumPy array if ``x`` is one, else a tensor; dtype: the promoted dtype of ``x`` and ``weight``.
 
@@ -247,12 +247,12 @@ def conv2d(x, weight, stride=1, padding=0, dilation=1):
 
 
 def conv_transpose2d(y, weight, stride=1, padding=0, output_padding=0, dilation=1):
-    """2D transposed convolution computed as ``C.T @ y`` ({eq}`eq-transposed`).
+    """2D transposed convolution computed as ``C.T @ y`` ({eq}`eq-tr-transposed`).
 
     ``y``: ``(N, C_in, H_in, W_in)`` or without N; ``weight``: ``(C_in, C_out, kh, kw)``, PyTorch's layout for
     ``conv_transpose2d``, which is the layout of the convolution whose transpose this is (that convolution maps
     ``C_out`` channels to ``C_in``). Returns ``(N, C_out, H_out, W_out)`` with
-    ``H_out = (H_in - 1)*stride - 2*padding + dilation*(kh - 1) + output_padding + 1`` ({eq}`eq-transposed-size`),
+    ``H_out = (H_in - 1)*stride - 2*padding + dilation*(kh - 1) + output_padding + 1`` ({eq}`eq-tr-transposed-size`),
     the same as ``torch.nn.functional.conv_transpose2d(y, weight, stride=stride, padding=padding,
     output_padding=output_padding, dilation=dilation)``. C is built for the input size ``(H_out, W_out)``; when
     ``output_padding >= stride`` (allowed if smaller than ``dilation``) the convolution of that size has more
@@ -300,7 +300,7 @@ def _factor(factor: Any) -> int:
 
 
 def bilinear_kernel(factor: int) -> np.ndarray:
-    """FCN's bilinear upsampling kernel for an integer ``factor`` ({eq}`eq-bilinear-kernel`), {cite}`long2015fcn`.
+    """FCN's bilinear upsampling kernel for an integer ``factor`` ({eq}`eq-tr-bilinear-kernel`), {cite}`long2015fcn`.
 
     A ``(k, k)`` float64 array with ``k = 2*factor - factor % 2``: the outer product of the 1D tent
     ``1 - |i - c| / factor`` with centre ``c = (k - 1) / 2``. Used as the weight of a transposed convolution with

@@ -74,7 +74,7 @@ def conv_matrix_animation(size: int = 4, kernel_size: int = 3):
     """Animate :func:`draw_conv_matrix` over the rows of C (one frame per output pixel)."""
     n = (size - kernel_size + 1) ** 2
     return animate(draw_conv_matrix, range(n), param="row", size=size, kernel_size=kernel_size,
-                   figsize=(9, 3.2), interval=900, what="rows of C")
+                   figsize=(8.5, 3.0), interval=900, what="rows of C")
 
 
 def draw_sparsity(fig, size: int = 8, kernel_size: int = 3, padding: int = 1, stride: int = 1):
@@ -139,7 +139,7 @@ def scatter_animation(y=None, kernel=None, stride: int = 2, padding: int = 0):
     """Animation of the scatter view, one frame per input pixel."""
     y = np.array([[1.0, 2.0], [3.0, 4.0]]) if y is None else np.asarray(y, dtype=float)
     return animate(draw_scatter_step, range(y.size), param="step", y=y, kernel=kernel, stride=stride,
-                   padding=padding, figsize=(7, 3.6), interval=1000, what="scatter view")
+                   padding=padding, figsize=(6.4, 3.3), interval=1000, what="scatter view")
 
 
 def zero_insert(y, stride: int, kernel_size: int, padding: int = 0, output_padding: int = 0, dilation: int = 1):
@@ -217,7 +217,7 @@ def gather_animation(y=None, kernel=None, stride: int = 2, padding: int = 0):
     n = T.conv_transpose_output_size(y.shape[0], k, stride, padding) * \
         T.conv_transpose_output_size(y.shape[1], k, stride, padding)
     return animate(draw_gather_step, range(n), param="step", y=y, kernel=kernel, stride=stride,
-                   padding=padding, figsize=(7, 3.6), interval=600, what="gather view")
+                   padding=padding, figsize=(6.4, 3.3), interval=800, what="gather view")
 
 
 # --------------------------------------------------------------------------------------- chapter 7: overlaps
