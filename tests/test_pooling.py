@@ -351,3 +351,37 @@ def test_unpool_accepts_the_range_torch_accepts():
 def test_pool_output_size_errors(args, error, message):
     with pytest.raises(error, match=message):
         P.pool_output_size(*args)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# receptive field
+# ----------------------------------------------------------------------------------------------------------------
+
+@given(st.lists(st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(1, 2)), min_size=1, max_size=4))
+def test_receptive_field_is_the_support_of_the_gradient(layers):
+    """The extent of the input an output pixel depends on, found by autograd through convolutions of ones."""
+    ks, ss, ds = (list(v) for v in zip(*layers))
+    fields = P.receptive_field(ks, ss, ds)
+    size = fields[-1] + 2 * int(np.prod(ss))
+    x = torch.ones(1, 1, size, 1, dtype=torch.float64, requires_grad=True)
+    y, measured = x, []
+    for k, s, d in layers:
+        y = F.conv2d(y, torch.ones(1, 1, k, 1, dtype=torch.float64), stride=(s, 1), dilation=(d, 1))
+        (grad,) = torch.autograd.grad(y[0, 0, 0, 0], x, retain_graph=True)
+        touched = np.flatnonzero(grad[0, 0, :, 0].numpy())
+        measured.append(int(touched[-1] - touched[0] + 1))  # the extent: dilation leaves holes inside it
+    assert fields == tuple(measured)
+    assert P.receptive_field(ks) == P.receptive_field(ks, ks, [1] * len(ks))
+
+
+@pytest.mark.parametrize("args, error, message", [
+    (([],), ValueError, r"kernel_sizes must be a non-empty sequence of ints, got \[\]"),
+    ((3,), ValueError, r"kernel_sizes must be a non-empty sequence of ints, got 3"),
+    (([2, 0],), ValueError, r"kernel_sizes must be positive, got \(2, 0\)"),
+    (([2, 2], [2]), ValueError, r"strides must be an int or a sequence of 2 ints, got \[2\]"),
+    (([2, 2], None, [1, 0]), ValueError, r"dilations must be positive, got \[1, 0\]"),
+    (([2, 2.5],), TypeError, r"kernel_sizes must be an int or a sequence of 2 ints, got \(2, 2.5\)"),
+])
+def test_receptive_field_errors(args, error, message):
+    with pytest.raises(error, match=message):
+        P.receptive_field(*args)

@@ -6,7 +6,8 @@ the layout of the indices) on NumPy arrays of shape ``(N, C, H, W)`` or ``(C, H,
 * :func:`pool_output_size` is the output-size relationship {eq}`eq-pool-size` (floor and ceil modes);
 * :func:`max_pool2d` keeps the largest value of each window {eq}`eq-max-pool` (and, on request, where it was);
 * :func:`avg_pool2d` keeps the mean of each window {eq}`eq-avg-pool`;
-* :func:`max_unpool2d` puts each value back where its index says and zeros elsewhere {eq}`eq-max-unpool`.
+* :func:`max_unpool2d` puts each value back where its index says and zeros elsewhere {eq}`eq-max-unpool`;
+* :func:`receptive_field` follows the window of one output pixel back through a stack of layers {eq}`eq-receptive`.
 
 A window is a set of ``kernel_size`` taps ``dilation`` pixels apart, placed every ``stride`` pixels on the input
 padded by ``padding`` pixels on each side. Max pooling pads with ``-inf`` (the lowest value for integers), so
@@ -24,7 +25,7 @@ import numpy as np
 
 from ._checks import _show, as_array, check_bool, int_tuple
 
-__all__ = ["pool_output_size", "max_pool2d", "avg_pool2d", "max_unpool2d"]
+__all__ = ["pool_output_size", "max_pool2d", "avg_pool2d", "max_unpool2d", "receptive_field"]
 
 _LAYOUT = "(N, C, H, W) or (C, H, W)"
 
@@ -345,3 +346,33 @@ def max_unpool2d(x: np.ndarray, indices: np.ndarray, kernel_size, stride=None, p
     flat = indices.reshape(planes, -1) + (np.arange(planes) * plane)[:, None]
     y[flat] = x.reshape(planes, -1)
     return y.reshape(lead + size)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# receptive field of a stack of windows
+# ----------------------------------------------------------------------------------------------------------------
+
+def receptive_field(kernel_sizes, strides=None, dilations=None) -> tuple[int, ...]:
+    """Receptive field, in input pixels along one axis, after each layer of a stack ({eq}`eq-receptive`).
+
+    Layer ``l`` has a window of ``kernel_sizes[l]`` taps ``dilations[l]`` apart (default 1) moved by
+    ``strides[l]`` (default: the kernel size, as pooling does). With ``J`` the product of the strides before
+    layer ``l`` (the distance, in input pixels, between neighbouring pixels of its input), the field grows as
+    ``r_l = r_(l-1) + dilations[l] * (kernel_sizes[l] - 1) * J``, from ``r_0 = 1``. Padding moves the field but
+    does not change its size. Returns ``(r_1, ..., r_L)``.
+
+    Raises ``TypeError`` for non-integer entries and ``ValueError`` for an empty stack, lists of different
+    lengths or entries below 1.
+    """
+    if not isinstance(kernel_sizes, (tuple, list)) or len(kernel_sizes) == 0:
+        raise ValueError(f"kernel_sizes must be a non-empty sequence of ints, got {_show(kernel_sizes)}")
+    n = len(kernel_sizes)
+    ks = int_tuple("kernel_sizes", tuple(kernel_sizes), n, minimum=1)
+    ss = ks if strides is None else int_tuple("strides", strides, n, minimum=1)
+    ds = (1,) * n if dilations is None else int_tuple("dilations", dilations, n, minimum=1)
+    sizes, field, jump = [], 1, 1
+    for k, s, d in zip(ks, ss, ds):
+        field += d * (k - 1) * jump
+        jump *= s
+        sizes.append(field)
+    return tuple(sizes)
