@@ -315,6 +315,99 @@ def test_student_cells_are_valid_python(path):
         ast.parse(source, filename=f"{path.name} cell {i + 1}")
 
 
+def _python(source: str) -> ast.Module:
+    return ast.parse("\n".join(line for line in source.splitlines()
+                               if not line.lstrip().startswith(("%", "!"))))
+
+
+def _names(tree: ast.AST, context: type) -> set[str]:
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, context)}
+    if context is ast.Store:
+        for n in ast.walk(tree):
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(n.name)
+            elif isinstance(n, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in n.names)
+    return names
+
+
+def uses_of_lost_names(student, report) -> list[tuple[int, list[str], int]]:
+    """``(cell, names, solution cell)`` for every cell, other than stub and check cells, that uses a lost name.
+
+    A name is *lost* in the student edition when a top-level solution region bound it, or when it is a function
+    whose body became a stub (calling it raises), until a later cell binds it again.
+    """
+    exercise_cells = set(report.stub_cells) | set(report.check_cells)
+    lost: dict[str, int] = {}
+    found = []
+    for i, cell in enumerate(student.cells):
+        if cell.cell_type != "code":
+            continue
+        tree = _python(cell.source)
+        if i in report.stub_cells:
+            for region in (r for r in report.regions if r.cell == i and r.indent == ""):
+                lost.update((name, i) for name in _names(_python("\n".join(region.lines)), ast.Store))
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                        isinstance(n, ast.Raise) and "NotImplementedError" in ast.unparse(n) for n in ast.walk(node)):
+                    lost[node.name] = i
+            continue
+        if i in exercise_cells:
+            continue
+        used = sorted(name for name in _names(tree, ast.Load) if name in lost)
+        if used:
+            found.append((i, used, lost[used[0]]))
+        for name in _names(tree, ast.Store):
+            lost.pop(name, None)
+    return found
+
+
+def test_static_search_finds_cells_that_need_a_solution():
+    nb = demo_notebook()
+    nb.cells.append(new_code_cell("print(weights(0.5), answer_by_hand)"))
+    nb.cells.append(new_code_cell("answer_by_hand = 1\ndef weights(t):\n    return t\n"))
+    nb.cells.append(new_code_cell("print(weights(0.5), answer_by_hand)"))
+    student, report = ms.make_student_notebook(nb, "09_demo.ipynb")
+    assert uses_of_lost_names(student, report) == [(15, ["answer_by_hand", "weights"], 5)]
+    assert uses_of_lost_names(*ms.make_student_notebook(demo_notebook(), "09_demo.ipynb")) == []
+
+
+@needs_notebooks
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_no_later_cell_needs_a_solution(path):
+    """Fast static stand-in for executing the student notebook: after a stub, only its check may use it."""
+    _, student, report = student_of(path)
+    found = uses_of_lost_names(student, report)
+    assert not found, "".join(f"{path.name} cell {i + 1} uses {names}, lost in the student edition (solution in "
+                              f"cell {j + 1}): only the check cell may follow a solution; " for i, names, j in found)
+
+
+@needs_notebooks
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_chapter_has_three_exercises_and_every_code_exercise_a_check(path):
+    _, student, report = student_of(path)
+    assert len(report.exercise_labels) >= 3, f"{path.name}: {len(report.exercise_labels)} exercises, need >= 3"
+    missing = unchecked_solutions(student, report)
+    assert not missing, f"{path.name}: the solutions in cells {[i + 1 for i in missing]} have no check cell after them"
+
+
+def unchecked_solutions(student, report) -> list[int]:
+    """Stub cells not followed (before the next stub cell) by a check cell calling ``check_<name>(...)``."""
+    missing = []
+    for i in report.stub_cells:
+        nxt = min([k for k in report.stub_cells if k > i], default=len(student.cells))
+        if not any(i < j < nxt and re.search(r"\bcheck_\w+\(", student.cells[j].source) for j in report.check_cells):
+            missing.append(i)
+    return missing
+
+
+def test_unchecked_solutions_are_found():
+    nb = demo_notebook()
+    assert unchecked_solutions(*ms.make_student_notebook(nb, "09_demo.ipynb")) == []
+    nb.cells[7].source = "print(answer_by_hand)"
+    assert unchecked_solutions(*ms.make_student_notebook(nb, "09_demo.ipynb")) == [5]
+
+
 @pytest.mark.slow
 @needs_notebooks
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
