@@ -458,3 +458,18 @@ def test_student_html_hides_solutions(tmp_path):
     assert 'raise NotImplementedError("Exercise 9.2")' in page  # the stub shows what to write
     assert "check_weights(weights)" in page and "Some lesson." in page
     assert "(student edition)" in (out / "notebooks" / "09_demo.html").read_text()
+
+
+def test_html_verification_finds_a_leak(tmp_path):
+    source = demo_notebook()
+    student, report = ms.make_student_notebook(source, "09_demo.ipynb")
+    results = {"09_demo.ipynb": (source, student, report), "10_absent.ipynb": (source, student, report)}
+    page = tmp_path / "notebooks" / "09_demo.html"
+    page.parent.mkdir()
+    page.write_text('<pre><span class="n">raise</span> NotImplementedError</pre>')
+    assert ms.verify_html(tmp_path, results) == 1
+    page.write_text('<pre><span class="k">return</span><span class="w"> </span><span class="n">left</span>,'
+                    '&#160;<span class="n">t</span></pre>')
+    with pytest.raises(RuntimeError, match=r"09_demo\.ipynb: solution lines found in the student HTML: "
+                                           r"\['return left, t'\]"):
+        ms.verify_html(tmp_path, results)
