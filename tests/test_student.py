@@ -133,6 +133,13 @@ def test_several_regions_in_one_cell_and_a_last_line_without_newline():
     ast.parse(student.cells[1].source)
 
 
+def test_names_that_contain_the_words_are_not_markers():
+    nb = demo_notebook()
+    nb.cells[1].source = "append_solution = end_solution = 1  # not a marker: BEGINS OLUTION\n"
+    student, _ = ms.make_student_notebook(nb, "09_demo.ipynb")
+    assert student.cells[1] == nb.cells[1]
+
+
 def test_exercise_number_from_label_order_when_the_comment_is_missing():
     nb = demo_notebook()
     nb.cells[10].source = FUNCTION_SOLUTION.replace("# Exercise 9.2\n", "")
@@ -154,6 +161,7 @@ MALFORMED = {
     "end before begin": (f"# Exercise 9.2\n{END}\nx = 1\n{BEGIN}\n", r"line 2: .*without a .*BEGIN"),
     "near miss": ("# Exercise 9.2\n## BEGIN SOLUTION\nx = 1\n### END SOLUTION\n", r"line 2: .*looks like"),
     "lower case": ("# Exercise 9.2\n### begin solution\nx = 1\n### END SOLUTION\n", r"line 2: .*looks like"),
+    "trailing text": (f"# Exercise 9.2\n{BEGIN}\nx = 1\n{END} (hidden)\n", r"line 4: .*looks like"),
 }
 
 

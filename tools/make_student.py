@@ -17,9 +17,9 @@ What it writes
     * the outputs and execution counts of those *stub cells* are cleared, and so are those of the *check cells*:
       every code cell after a stub cell up to the next markdown cell that is not part of a gated solution
       (``{solution-start}``, the cells inside it, ``{solution-end}``), i.e. the ``check_<name>(...)`` call;
-    * every markdown cell inside a gated solution (between ``{solution-start}`` and ``{solution-end}``) and every
-      markdown cell holding a plain ``{solution}`` directive is replaced by :data:`PLACEHOLDER` (prose solutions of
-      the compute-by-hand exercises are solutions too);
+    * the markdown inside a gated solution (after ``{solution-start}``, before ``{solution-end}``, whether in
+      cells of its own or in the cells of the directives) and every plain ``{solution}`` directive are replaced by
+      :data:`PLACEHOLDER`: the prose solutions of the compute-by-hand exercises are solutions too;
     * everything else (the other cells, their outputs, the cell ids and tags, the metadata) is left as it was.
 
     The exercise number ``N.M`` of a region is, in this order of preference,
@@ -70,7 +70,7 @@ STUB = 'raise NotImplementedError("Exercise {}")'
 PLACEHOLDER = "*Your answer. (The solution is not part of the student edition.)*"
 
 _EXERCISE_COMMENT = re.compile(r"^#\s*Exercise\s+(\d+\.\d+)\b")
-_MARKER_LIKE = re.compile(r"(BEGIN|END)\s*_?\s*SOLUTION", re.IGNORECASE)
+_MARKER_LIKE = re.compile(r"^#.*\b(BEGIN|END)[\s_]*SOLUTION\b", re.IGNORECASE)
 _DIRECTIVE = re.compile(r"^\s*(`{3,}|:{3,})\s*\{([\w-]+)\}\s*(\S*)")
 _FENCE = re.compile(r"^\s*(`{3,}|:{3,})")
 _LABEL = re.compile(r"^\s*:label:\s*(\S+)", re.MULTILINE)
@@ -165,7 +165,7 @@ def split_regions(source: str, where: str) -> list[tuple[int, int, str]]:
     """``(begin_line, end_line, indent)`` of every solution region of a code cell's source (lines from 0).
 
     Raises :class:`MarkerError` (naming ``where`` and the line) for BEGIN without END, nested regions, END before
-    BEGIN, and lines that mention BEGIN/END SOLUTION without being exactly a marker.
+    BEGIN, and comment lines that mention BEGIN/END SOLUTION without being exactly a marker.
     """
     regions = []
     open_at: int | None = None
@@ -182,7 +182,7 @@ def split_regions(source: str, where: str) -> list[tuple[int, int, str]]:
                 raise MarkerError(f"{where}, line {k + 1}: {END!r} without a {BEGIN!r} before it")
             regions.append((open_at, k, indent))
             open_at = None
-        elif _MARKER_LIKE.search(line):
+        elif _MARKER_LIKE.search(text):
             raise MarkerError(f"{where}, line {k + 1}: {text!r} looks like a solution marker but is not exactly "
                               f"{BEGIN!r} or {END!r}")
     if open_at is not None:
@@ -442,7 +442,7 @@ def build_html(root: Path, results: dict, out_html: Path, branch: str | None = N
         shutil.copytree(built, out_html)
     pages = sorted(out_html.rglob("*.html"))
     checked = verify_html(out_html, results)
-    print(f"student HTML: {out_html} ({len(pages)} pages, {len(warnings)} warnings; no solution line in the "
+    print(f"student HTML: {_shown(out_html)} ({len(pages)} pages, {len(warnings)} warnings; no solution line in the "
           f"{checked} chapter pages)")
 
 
@@ -466,6 +466,13 @@ def verify_html(out_html: Path, results: dict) -> int:
     return checked
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--src", type=Path, default=ROOT / "notebooks", help="source notebooks (default notebooks/)")
@@ -481,7 +488,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 1
     n_regions = sum(len(r.regions) for _, _, r in results.values())
-    print(f"student notebooks: {args.out / 'notebooks'} ({len(results)} notebooks, {n_regions} solutions removed)")
+    print(f"student notebooks: {_shown(args.out / 'notebooks')} ({len(results)} notebooks, {n_regions} solution "
+          f"regions removed)")
     for name, (_, _, report) in results.items():
         exercises = sorted({r.exercise for r in report.regions}, key=lambda e: tuple(map(int, e.split("."))))
         print(f"  {name}: {len(report.regions)} regions in {len(report.stub_cells)} cells "
