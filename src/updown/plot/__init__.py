@@ -10,6 +10,7 @@ downwards as in an image. Pixel centres are drawn as dots, sample positions as c
 from __future__ import annotations
 
 import os
+import re
 from typing import Callable, Sequence
 
 import matplotlib as mpl
@@ -173,15 +174,44 @@ def image_row(images: Sequence[np.ndarray], titles: Sequence[str] | None = None,
     return fig, axes
 
 
+#: The player's icons as inline SVG paths (16 x 16 box): matplotlib's template loads Font Awesome from a CDN,
+#: which an offline reader cannot fetch, so the link is dropped and each icon is drawn in the page itself.
+_PLAYER_ICONS = {
+    "fa-minus": "M2 7h12v2H2z",
+    "fa-plus": "M7 2h2v5h5v2H9v5H7V9H2V7h5z",
+    "fa-play": "M4 2l10 6-10 6z",
+    "fa-play fa-flip-horizontal": "M12 2L2 8l10 6z",
+    "fa-pause": "M3 2h4v12H3zM9 2h4v12H9z",
+    "fa-step-forward": "M2 2l9 6-9 6zM11 2h3v12h-3z",
+    "fa-step-backward": "M14 2L5 8l9 6zM2 2h3v12H2z",
+    "fa-fast-forward": "M0 2l6 6-6 6zM6 2l6 6-6 6zM13 2h2v12h-2z",
+    "fa-fast-backward": "M16 2l-6 6 6 6zM10 2L4 8l6 6zM1 2h2v12H1z",
+}
+
+
+def _offline_player(html: str) -> str:
+    """``to_jshtml`` output with no request to leave the page: no Font Awesome link, icons as inline SVG."""
+    html = re.sub(r"<link[^>]*font-awesome[^>]*>\s*", "", html)
+
+    def icon(match):
+        path = _PLAYER_ICONS.get(match.group(1))
+        if path is None:
+            return match.group(0)
+        return (f'<svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" '
+                f'style="vertical-align:middle"><path fill="currentColor" d="{path}"/></svg>')
+
+    return re.sub(r'<i class="fa ([^"]+)"></i>', icon, html)
+
+
 class Animation:
     """A matplotlib animation shown as a self-contained JavaScript player (``to_jshtml``).
 
-    The HTML plays in the static book without a kernel or network; its plain-text form is a stable one-line
-    summary, so notebook tests compare something meaningful.
+    The HTML plays in the static book without a kernel or network (the player's icons are inline SVG, not a CDN
+    font); its plain-text form is a stable one-line summary, so notebook tests compare something meaningful.
     """
 
     def __init__(self, anim: animation.Animation, frames: int, what: str = "animation"):
-        self._html = anim.to_jshtml(default_mode="once")
+        self._html = _offline_player(anim.to_jshtml(default_mode="once"))
         self.frames = frames
         self.what = what
         plt.close(anim._fig)
