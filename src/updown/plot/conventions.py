@@ -23,6 +23,8 @@ __all__ = [
     "torus_slices_figure",
     "draw_torus_slice",
     "side_view_figure",
+    "moving_dot_clip",
+    "video_figure",
     "unclamped_source",
     "conventions_figure",
     "draw_mapping",
@@ -41,9 +43,9 @@ def torus_sdf(shape, major: float = 0.28, minor: float = 0.12) -> np.ndarray:
 
     Voxel ``(k, i, j)`` has its centre at ``((k + 0.5) / D, (i + 0.5) / H, (j + 0.5) / W)``: the half-pixel
     convention, so grids of different sizes cover the same cube. The torus lies in the (z, x) plane through the
-    cube's centre, its axis along the height y, so slices along depth cut through its ring; ``major`` is the distance from the axis to the centre of the tube,
-    ``minor`` the tube's radius (both in cube units). Negative inside, positive outside; float64 array of
-    ``shape``. Analytic, so no seed is needed.
+    cube's centre with its axis along the height y, so slices along depth cut through its ring. ``major`` is the
+    distance from the axis to the centre of the tube, ``minor`` the tube's radius (both in cube units).
+    Negative inside, positive outside; a float64 array of ``shape``. Analytic, so no seed is needed.
     """
     d, h, w = (int(s) for s in shape)
     z = (np.arange(d) + 0.5) / d - 0.5
@@ -234,6 +236,39 @@ def side_view_figure(up, per_slice, truth, row=None):
         ax.set_xticks([0, big])
         ax.set_yticks([0, big])
     axes[0].set_ylabel("z (output slices)")
+    return fig
+
+
+def moving_dot_clip(frames: int = 4, height: int = 7, width: int = 25, step: int = 6, sigma: float = 1.0):
+    """A video ``(T, H, W)`` of a Gaussian dot moving ``step`` pixels to the right per frame (float64, analytic)."""
+    yy, xx = np.mgrid[0:height, 0:width].astype(float)
+    t = np.arange(frames, dtype=float)[:, None, None]
+    cx = 3.0 + step * t
+    return np.exp(-((yy - height // 2) ** 2 + (xx - cx) ** 2) / (2 * sigma ** 2))
+
+
+def video_figure(clip, up):
+    """Input frames (top) above the frames of a time-upsampled clip (bottom, ``2T - 1`` frames, aligned corners).
+
+    Returns the figure.
+    """
+    t_in, t_out = clip.shape[0], up.shape[0]
+    fig, axes = plt.subplots(2, t_out, figsize=(1.45 * t_out, 1.8), layout="constrained", squeeze=False)
+    for k in range(t_out):
+        ax = axes[0, k]
+        src = k * (t_in - 1) / (t_out - 1)
+        if abs(src - round(src)) < 1e-9:
+            ax.imshow(clip[int(round(src))], vmin=0, vmax=1)
+            ax.set_title(f"input t={int(round(src))}", fontsize=8)
+        else:
+            ax.axis("off")
+        axes[1, k].imshow(up[k], vmin=0, vmax=1)
+        axes[1, k].set_title(f"output t={src:.1f}", fontsize=8)
+        for a in axes[:, k]:
+            a.set_xticks([])
+            a.set_yticks([])
+    axes[1, 0].set_xlabel("x (pixels)")
+    axes[1, 0].set_ylabel("y (pixels)")
     return fig
 
 
