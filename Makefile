@@ -87,7 +87,7 @@ execute: $(STAMP)
 	$(PYTHON) ../shared/tools/check_notebooks.py 2>/dev/null || true
 
 student: $(STAMP)
-	$(BIN)/python tools/make_student.py
+	$(BIN)/python tools/make_student.py $(if $(BRANCH),--branch $(BRANCH))
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis .jupyter_cache jupyter_execute
