@@ -24,7 +24,7 @@ __all__ = [
     "overlap_counts",
     "draw_overlap",
     "draw_bilinear_kernel",
-    "draw_phase_means",
+    "draw_border_difference",
 ]
 
 _GREY = "0.85"
@@ -229,31 +229,44 @@ def overlap_counts(length: int, kernel_size: int, stride: int) -> np.ndarray:
     return T.conv_transpose2d(y, w, stride=(1, int(stride)))[0, 0, 0].round().numpy().astype(int)
 
 
-def draw_overlap(fig, kernel_size: int = 3, stride: int = 2, length: int = 4):
+def draw_overlap(fig, kernel_size: int = 3, stride: int = 2, length: int | None = None):
     """Stamps of a 1D transposed convolution stacked (top), their count per output pixel (middle), and the 2D
-    count, the outer product of the 1D counts (right)."""
-    k, s, n = int(round(kernel_size)), int(round(stride)), int(length)
+    count, the outer product of the 1D counts (right). ``length`` (input samples) defaults to enough for an
+    interior where no stamp is cut by the ends."""
+    k, s = int(round(kernel_size)), int(round(stride))
+    n = int(length) if length is not None else max(4, -(-k // s) + 3)
     counts = overlap_counts(n, k, s)
     out = counts.size
+    top = -(-k // s)
     ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
     colours = list(PALETTE.values())
     for i in range(n):
         ax1.add_patch(mpl.patches.Rectangle((i * s, i * 0.8 + 0.2), k, 0.6, color=colours[i % 6], alpha=0.75))
-        ax1.plot(i * s + np.arange(k) + 0.5, np.full(k, i * 0.8 + 0.5), "o", ms=2.5, color="black")
+    taps = (np.arange(n)[:, None] * s + np.arange(k)[None, :] + 0.5).ravel()
+    rows = np.repeat(np.arange(n) * 0.8 + 0.5, k)
+    ax1.plot(taps, rows, "o", ms=2.5, color="black")
     base = n * 0.8 + 0.6
+    ax1.imshow(counts[None, :], extent=(0, out, base + 1, base), vmin=0, vmax=top, aspect="auto")
+    ax1.vlines(np.arange(out + 1), base, base + 1, color="0.35", lw=0.6)
     for j, c in enumerate(counts):
-        ax1.add_patch(mpl.patches.Rectangle((j, base), 1, 1, facecolor=mpl.colormaps["viridis"](c / (-(-k // s))),
-                                            edgecolor="0.35", lw=0.6))
         ax1.text(j + 0.5, base + 0.55, str(c), ha="center", va="center", fontsize=8,
-                 color="white" if c < -(-k // s) / 2 + 0.01 else "black")
+                 color="white" if c < top / 2 + 0.01 else "black")
     ax1.set_xlim(0, out)
     ax1.set_ylim(base + 1.2, 0)
     ax1.set_xlabel("output x (pixels)")
     ax1.set_yticks([i * 0.8 + 0.5 for i in range(n)] + [base + 0.5],
                    [f"stamp of y[{i}]" for i in range(n)] + ["count"])
     ax1.set_title(f"1D: kernel {k}, stride {s}: "
-                  + ("even overlap" if k % s == 0 else f"counts alternate {k // s} and {-(-k // s)}"))
-    pixel_grid(ax2, np.outer(counts, counts), vmin=0, vmax=counts.max() ** 2, fmt="{:d}", fontsize=6 if out > 12 else 8)
+                  + ("even overlap inside" if k % s == 0 else f"counts alternate {k // s} and {top}"))
+    grid2 = np.outer(counts, counts)
+    if out <= 12:
+        pixel_grid(ax2, grid2, vmin=0, vmax=top ** 2, fmt="{:d}")
+    else:  # too many pixels to label: one image and one line collection per axis keep the redraw fast
+        ax2.imshow(grid2, extent=(0, out, out, 0), vmin=0, vmax=top ** 2)
+        ax2.vlines(np.arange(out + 1), 0, out, color="0.35", lw=0.4)
+        ax2.hlines(np.arange(out + 1), 0, out, color="0.35", lw=0.4)
+        ax2.set_xlabel("x (pixels)")
+        ax2.set_ylabel("y (pixels)")
     ax2.set_title("2D count = product of 1D counts")
     _integer_ticks(ax2)
     return fig
@@ -268,7 +281,7 @@ def draw_bilinear_kernel(fig, factor: int = 2):
     pixel_grid(ax1, kern, vmin=0, vmax=1, fmt="{:.2f}", fontsize=6 if k > 6 else 8)
     ax1.set_title(f"bilinear_kernel({f}): {k}×{k}")
     _integer_ticks(ax1)
-    tent = kern[(k - 1) // 2] / kern[(k - 1) // 2].max()
+    tent = 1.0 - np.abs(np.arange(k) - (k - 1) / 2) / f
     for phase in range(f):
         taps = np.arange(phase, k, f)
         colour = list(PALETTE.values())[phase % 7]
@@ -276,20 +289,33 @@ def draw_bilinear_kernel(fig, factor: int = 2):
         ax2.plot(taps + 0.5, tent[taps], "o", color=colour,
                  label=f"taps ≡ {phase} mod {f}: sum {tent[taps].sum():.2f}")
     ax2.set_xlim(0, k)
-    ax2.set_ylim(0, 1.15)
+    ax2.set_ylim(0, 1.45)
     ax2.set_xlabel("tap position (pixels)")
     ax2.set_ylabel("1D weight")
     ax2.set_title("each phase (taps one stride apart) sums to 1")
-    ax2.legend(loc="lower center")
+    ax2.legend(loc="upper center", ncols=2)
     return fig
 
 
-def draw_phase_means(ax, image: np.ndarray, stride: int):
-    """Mean of ``image`` on each phase ``(i mod stride, j mod stride)``: equal means, no checkerboard."""
-    image = np.asarray(image, dtype=float)
-    h, w = (np.array(image.shape) // stride) * stride
-    means = image[:h, :w].reshape(h // stride, stride, w // stride, stride).mean(axis=(0, 2))
-    pixel_grid(ax, means, fmt="{:.3f}", label_axes=False)
-    ax.set_xlabel("j mod stride")
-    ax.set_ylabel("i mod stride")
-    return means
+
+def draw_border_difference(fig, ours: np.ndarray, ref: np.ndarray, band: int, *, corner: int = 16):
+    """The bilinear transposed convolution, ``interpolate(align_corners=False)`` and their difference, each as the
+    top-left ``corner`` x ``corner`` pixels, with the border band (``band`` pixels) where they differ outlined."""
+    ours, ref = np.asarray(ours, dtype=float), np.asarray(ref, dtype=float)
+    diff = ours - ref
+    axes = fig.subplots(1, 3)
+    lim = np.abs(diff[:corner, :corner]).max()
+    lo, hi = ref[:corner, :corner].min(), ref[:corner, :corner].max()
+    for ax, img, title, kw in [(axes[0], ours, "transposed conv, bilinear kernel", dict(cmap="gray", vmin=lo, vmax=hi)),
+                               (axes[1], ref, "interpolate, align_corners=False", dict(cmap="gray", vmin=lo, vmax=hi)),
+                               (axes[2], diff, "difference", dict(cmap="RdBu_r", vmin=-lim, vmax=lim))]:
+        im = ax.imshow(img[:corner, :corner], extent=(0, corner, corner, 0), **kw)
+        ax.add_patch(mpl.patches.Rectangle((band, band), corner, corner, fill=False, ls="--",
+                                           edgecolor=PALETTE["orange"], lw=1.5))
+        ax.set_title(title)
+        ax.set_xlabel("x (pixels)")
+        _integer_ticks(ax)
+    axes[0].set_ylabel("y (pixels)")
+    fig.colorbar(im, ax=axes[2], shrink=0.8)
+    fig.suptitle(f"top-left {corner}×{corner} pixels; inside the dashed line (band {band}) the two agree")
+    return fig
