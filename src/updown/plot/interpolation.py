@@ -31,6 +31,7 @@ __all__ = [
     "weights_2d_figure",
     "photo_crops_figure",
     "as_fractions",
+    "fraction_table",
 ]
 
 #: The six samples of the chapter's running 1D example.
@@ -66,6 +67,13 @@ def as_fractions(values, limit: int = 1000) -> np.ndarray:
     """An object array of :class:`fractions.Fraction` closest to each value (denominator at most ``limit``)."""
     arr = np.asarray(values, dtype=float)
     return np.array([Fraction(v).limit_denominator(limit) for v in arr.ravel()], dtype=object).reshape(arr.shape)
+
+
+def fraction_table(values, limit: int = 1000) -> str:
+    """A 2D array of weights as aligned fractions, one row per line (``0`` for zero), for printing."""
+    cells = [[str(f) for f in row] for row in as_fractions(np.atleast_2d(values), limit)]
+    width = max(len(c) for row in cells for c in row)
+    return "\n".join("  ".join(c.rjust(width) for c in row) for row in cells)
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -149,7 +157,7 @@ def reconstruction_figure(x_fine, truth, samples, nearest, linear):
         ax.plot(np.arange(len(samples)), samples, "o", color="black", ms=4, label="samples", zorder=4)
         ax.set_xlabel("x (pixels of the sampled signal)")
         ax.set_title(f"{name}: max error {np.abs(recon - truth).max():.2f}")
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3)
     axes[0].set_ylabel("value")
     return fig
 
@@ -196,14 +204,14 @@ def information_figure(x, low, up, other, other_up):
     """Chapter 2: two signals with the same downsampled version, and the one upsampled signal both lead to."""
     fig, axes = plt.subplots(1, 2, figsize=(9, 3), sharey=True, layout="constrained")
     t = np.arange(len(x))
-    factor = len(x) // len(low)
+    factor = (len(x) - 1) // max(len(low) - 1, 1)
     for ax, sig, name in ((axes[0], x, "signal A"), (axes[1], other, "signal B")):
         ax.plot(t, sig, color="0.6", lw=1.2, label=name)
         ax.plot(t[::factor], sig[::factor], "o", color="black", ms=4, label="kept samples")
         ax.plot(t, up, color=PALETTE["blue"], lw=1.8, label="downsample, then upsample")
         ax.set_title(f"{name}: RMS loss {np.sqrt(np.mean((sig - up) ** 2)):.3f}")
         ax.set_xlabel("x (pixels)")
-        ax.legend(loc="lower right", fontsize=7)
+        ax.legend(loc="upper left", fontsize=7)
     axes[0].set_ylabel("value")
     return fig
 
@@ -326,8 +334,8 @@ def weights_2d_figure(weights, out_pixel, factor: int = 2):
     pixel_grid(ax, w, annotate=False, vmin=0, vmax=1, cmap="Greys", alpha=0.6)
     for (i, j), v in np.ndenumerate(w):
         if v > 0:
-            ax.text(j + 0.5, i + 0.75, str(Fraction(v).limit_denominator(256)), ha="center", va="center",
-                    fontsize=11, color=PALETTE["vermillion"])
+            ax.text(j + 0.3, i + 0.28, str(Fraction(v).limit_denominator(256)), ha="center", va="center",
+                    fontsize=10, color=PALETTE["vermillion"])
     r, c = out_pixel
     ax.add_patch(Rectangle((c / factor, r / factor), 1 / factor, 1 / factor, fill=False,
                            edgecolor=PALETTE["blue"], lw=2, label="output pixel"))
