@@ -17,14 +17,20 @@ import torch.nn.functional as F
 from updown import pooling as P
 
 
-def median_time(fn, repeats: int = 15) -> float:
-    fn()  # warm-up
-    times = []
+def median_times(ours, ref, repeats: int = 15) -> tuple[float, float]:
+    """Median times of ``ours()`` and ``ref()``, run alternately so that both see the same machine load."""
+    ours()
+    ref()  # warm-up
+    t_ours, t_ref = [], []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        ours()
+        t1 = time.perf_counter()
+        ref()
+        t2 = time.perf_counter()
+        t_ours.append(t1 - t0)
+        t_ref.append(t2 - t1)
+    return statistics.median(t_ours), statistics.median(t_ref)
 
 
 def main() -> None:
@@ -50,15 +56,14 @@ def main() -> None:
              lambda: F.max_unpool2d(yt, it, k, s, p, output_size=x.shape[-2:])),
         ]
     print(f"input: float32 {x.shape}; NumPy {np.__version__}, torch {torch.__version__}; "
-          f"ratio = ours / torch (below 1: ours is faster); median of 15 runs")
+          f"ratio = ours / torch (below 1: ours is faster); median of 15 alternating runs")
     print(f"{'case':40s} {'ours (ms)':>10s} {'torch 1 thr':>12s} {'ratio':>7s} "
           f"{f'torch {default_threads} thr':>12s} {'ratio':>7s}")
     for name, ours_fn, ref_fn in cases:
-        ours = median_time(ours_fn)
         torch.set_num_threads(1)
-        ref1 = median_time(ref_fn)
+        ours, ref1 = median_times(ours_fn, ref_fn)
         torch.set_num_threads(default_threads)
-        refn = median_time(ref_fn)
+        _, refn = median_times(ours_fn, ref_fn)
         print(f"{name:40s} {ours * 1e3:10.2f} {ref1 * 1e3:12.2f} {ours / ref1:7.2f} {refn * 1e3:12.2f} "
               f"{ours / refn:7.2f}")
     print()

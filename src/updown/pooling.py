@@ -137,6 +137,16 @@ def _padded(x: np.ndarray, p, need, fill) -> np.ndarray:
     return out
 
 
+def _reduce(op, views, dtype):
+    """``op`` folded over ``views`` into a new array of ``dtype``: the first pair makes it, the others update it."""
+    if len(views) == 1:
+        return views[0].astype(dtype, copy=True)
+    out = op(views[0], views[1], dtype=dtype)
+    for v in views[2:]:
+        op(out, v, out=out)
+    return out
+
+
 def _taps(n_out: int, stride: int, dilation: int, kernel: int):
     """Slices picking, for each of the ``kernel`` offsets, that tap of every window along one axis."""
     last = (n_out - 1) * stride
@@ -175,13 +185,8 @@ def max_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, dilation=1, c
     rows, cols = _taps(out[0], s[0], d[0], k[0]), _taps(out[1], s[1], d[1], k[1])
     if not return_indices:
         # max is separable: the max over rows of the max over columns is the max over the window.
-        r = xp[..., rows[0], :].copy()
-        for sl in rows[1:]:
-            np.maximum(r, xp[..., sl, :], out=r)
-        y = r[..., cols[0]].copy()
-        for sl in cols[1:]:
-            np.maximum(y, r[..., sl], out=y)
-        return y
+        r = _reduce(np.maximum, [xp[..., sl, :] for sl in rows], x.dtype)
+        return _reduce(np.maximum, [r[..., sl] for sl in cols], x.dtype)
     return _max_pool_with_indices(x, xp, k, s, p, d, out, rows, cols)
 
 
@@ -269,12 +274,8 @@ def avg_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, ceil_mode: bo
     need = tuple((out[a] - 1) * s[a] + k[a] for a in range(2))
     xp = _padded(x, p, need, 0)
     rows, cols = _taps(out[0], s[0], 1, k[0]), _taps(out[1], s[1], 1, k[1])
-    r = xp[..., rows[0], :].astype(acc, copy=True)
-    for sl in rows[1:]:
-        np.add(r, xp[..., sl, :], out=r, casting="unsafe")
-    total = r[..., cols[0]].copy()
-    for sl in cols[1:]:
-        np.add(total, r[..., sl], out=total)
+    r = _reduce(np.add, [xp[..., sl, :] for sl in rows], acc)
+    total = _reduce(np.add, [r[..., sl] for sl in cols], acc)
     if divisor_override is not None:
         div = np.full(out, divisor_override, dtype=np.int64)
     else:
