@@ -40,7 +40,8 @@ from .transposed import bilinear_padding, bilinear_weight
 
 __all__ = [
     "VARIANTS", "STRIDES", "DEFAULTS", "feature_sizes", "coord_map", "crop_offset", "paper_crop_offsets",
-    "convolutionalize", "FCN", "select_device", "train_fcn", "predict", "evaluate", "compare_variants", "main",
+    "convolutionalize", "FCN", "select_device", "train_fcn", "predict", "evaluate", "make_split", "compare_variants",
+    "format_table", "main",
 ]
 
 #: The three heads, coarsest first.
@@ -48,7 +49,7 @@ VARIANTS = ("32s", "16s", "8s")
 #: The output stride of each head's last fused map (the final upsampling factor).
 STRIDES = {"32s": 32, "16s": 16, "8s": 8}
 #: The book's settings: what ``python -m updown.fcn`` and the chapter train with.
-DEFAULTS = dict(image_size=64, num_train=384, num_test=128, epochs=6, batch_size=16, lr=3e-3, seed=0)
+DEFAULTS = dict(image_size=96, num_train=256, num_test=96, epochs=6, batch_size=16, lr=3e-3, seed=0)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -230,7 +231,7 @@ class FCN(nn.Module):
         self.learnable_upsampling, self.zero_init_skips = bool(learnable_upsampling), bool(zero_init_skips)
         chans = (c_in,) + widths
         self.stages = nn.ModuleList(_stage(chans[i], chans[i + 1], convs[i]) for i in range(5))
-        # fc6/fc7: the classifier as convolutions (3x3 here, on the 2x2 pool5 map of a 64x64 image)
+        # fc6/fc7: the classifier as convolutions (3x3 here, the size of the pool5 map of a 96x96 image)
         self.fc = nn.Sequential(nn.Conv2d(widths[4], fc, 3, padding=1, bias=False), nn.BatchNorm2d(fc),
                                 nn.ReLU(inplace=True), nn.Conv2d(fc, fc, 1, bias=False), nn.BatchNorm2d(fc),
                                 nn.ReLU(inplace=True))
@@ -360,8 +361,8 @@ def train_fcn(model: FCN, images, labels, *, epochs: int = DEFAULTS["epochs"],
 
     ``images``: float ``(N, C, H, W)``; ``labels``: integer ``(N, H, W)`` in ``0 .. model.num_classes - 1``
     (NumPy or torch). ``seed`` fixes the order of the mini-batches (and any randomness inside the step);
-    ``threads`` fixes torch's CPU thread count during training (1 by default, so a seed gives the same numbers
-    whatever the machine's core count; ``None`` keeps the current setting). ``device``: see
+    ``threads`` fixes torch's CPU thread count during training (1 by default, so that the numbers do not depend
+    on the machine's core count; ``None`` keeps the current setting). ``device``: see
     :func:`select_device`; the model is moved there. With ``progress`` one plain text line per epoch is printed
     (loss and time), prefixed by ``name``. Parameters with ``requires_grad=False`` (fixed upsampling) are not
     optimised. The inputs are not modified.
@@ -439,6 +440,19 @@ def evaluate(model: FCN, images, labels, tolerance: float = 2.0, **kwargs) -> di
             "boundary_f1": metrics.boundary_f1(pred, target, k, tolerance)}
 
 
+def make_split(seed: int = DEFAULTS["seed"], image_size: int = DEFAULTS["image_size"],
+               num_train: int = DEFAULTS["num_train"], num_test: int = DEFAULTS["num_test"]):
+    """The book's training and held-out test sets: ``(train_x, train_y, test_x, test_y)`` as NumPy arrays.
+
+    ``make_shapes(num_train, image_size, seed)`` and ``make_shapes(num_test, image_size, 10_000 + seed)``: the test
+    images come from another stream, so they are never training images.
+    """
+    seed = int_tuple("seed", seed, 1, minimum=0)[0]
+    train_x, train_y = make_shapes(num_train, image_size, seed)
+    test_x, test_y = make_shapes(num_test, image_size, 10_000 + seed)
+    return train_x, train_y, test_x, test_y
+
+
 def compare_variants(variants: Iterable[str] = VARIANTS, *, image_size: int = DEFAULTS["image_size"],
                      num_train: int = DEFAULTS["num_train"], num_test: int = DEFAULTS["num_test"],
                      epochs: int = DEFAULTS["epochs"], batch_size: int = DEFAULTS["batch_size"],
@@ -447,16 +461,14 @@ def compare_variants(variants: Iterable[str] = VARIANTS, *, image_size: int = DE
                      progress: bool = True, return_models: bool = False):
     """Train each variant on the same data with the same seed and evaluate it on held-out images.
 
-    Training images come from ``make_shapes(num_train, image_size, seed)``, test images from
-    ``make_shapes(num_test, image_size, 10_000 + seed)``; every model is built and trained under ``seed``. Returns
+    The images are those of :func:`make_split`; every model is built and trained under ``seed``. Returns
     a list of rows ``{"variant", "mean_iou", "pixel_accuracy", "boundary_f1", "seconds"}`` (``seconds``: training
     time), plus ``{variant: model}`` when ``return_models``.
     """
     variants = list(variants)
     for v in variants:
         check_choice("variants", v, VARIANTS)
-    train_x, train_y = make_shapes(num_train, image_size, seed)
-    test_x, test_y = make_shapes(num_test, image_size, 10_000 + seed)
+    train_x, train_y, test_x, test_y = make_split(seed, image_size, num_train, num_test)
     rows, models = [], {}
     for v in variants:
         with _reproducible(seed, threads):
@@ -503,7 +515,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--device", default=None, help="'cpu', 'cuda', 'cuda:1', ... (default: cuda if available, "
                         "else cpu)")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads during training; 1 (default) "
-                        "makes a seed give the same numbers on any machine, 0 keeps torch's default")
+                        "makes the numbers independent of the core count, 0 keeps torch's default")
     parser.add_argument("--fixed-upsampling", action="store_true", help="freeze the 2x upsampling layers at "
                         "bilinear instead of learning them")
     parser.add_argument("--random-skips", action="store_true", help="initialise the pool4/pool3 scorers randomly "
