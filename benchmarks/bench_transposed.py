@@ -1,5 +1,7 @@
 """Benchmark of updown.transposed against PyTorch's CPU kernels (side by side, same inputs, median of repeats).
 
+Each pair of timings alternates the two calls, so both see the same machine load.
+
 1. Building the sparse matrix C of a 3x3 convolution on a 256x256 image (and, for scale, PyTorch's conv2d on it).
 2. conv_transpose2d of a 1x1x127x127 input, stride 2, through the sparse matrix (C^T @ y) against
    torch.nn.functional.conv_transpose2d; also with C built once and reused, to separate the two costs.
@@ -15,14 +17,16 @@ import torch.nn.functional as F
 from updown import transposed as T
 
 
-def median_time(fn, repeats: int = 15) -> float:
-    fn()  # warm-up
-    times = []
+def median_times(ours, ref, repeats: int = 15) -> tuple[float, float]:
+    """Median time of ``ours`` and of ``ref``, called alternately so that both see the same machine load."""
+    ours(), ref()  # warm-up
+    t_ours, t_ref = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for fn, times in ((ours, t_ours), (ref, t_ref)):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+    return statistics.median(t_ours), statistics.median(t_ref)
 
 
 def main() -> None:
@@ -32,24 +36,24 @@ def main() -> None:
 
     w = torch.randn(1, 1, 3, 3, generator=g)
     x = torch.randn(1, 1, 256, 256, generator=g)
-    build = median_time(lambda: T.conv2d_matrix(w, (256, 256), padding=1))
-    torch_conv = median_time(lambda: F.conv2d(x, w, padding=1))
+    build, torch_conv = median_times(lambda: T.conv2d_matrix(w, (256, 256), padding=1),
+                                     lambda: F.conv2d(x, w, padding=1))
     c = T.conv2d_matrix(w, (256, 256), padding=1)
     rows.append(("build C, 256x256, 3x3 (vs torch conv2d)", build, torch_conv))
 
     y = torch.randn(1, 1, 127, 127, generator=g)
     for k in (3, 4):
         wk = torch.randn(1, 1, k, k, generator=g)
-        ours = median_time(lambda: T.conv_transpose2d(y, wk, stride=2))
-        ref = median_time(lambda: F.conv_transpose2d(y, wk, stride=2))
+        ours, ref = median_times(lambda: T.conv_transpose2d(y, wk, stride=2),
+                                 lambda: F.conv_transpose2d(y, wk, stride=2))
         out = T.conv_transpose_output_size(127, k, 2)
         ck = T.conv2d_matrix(wk, (out, out), stride=2)
         ckt = ck.t().coalesce()
         cols = y.reshape(1, -1).T
-        spmm = median_time(lambda: torch.sparse.mm(ckt, cols))
+        spmm, ref2 = median_times(lambda: torch.sparse.mm(ckt, cols), lambda: F.conv_transpose2d(y, wk, stride=2))
         err = (T.conv_transpose2d(y, wk, stride=2) - F.conv_transpose2d(y, wk, stride=2)).abs().max().item()
         rows.append((f"conv_transpose2d 1x1x127x127, k={k}, s=2 (build C + C^T y)", ours, ref))
-        rows.append((f"  same, C^T prebuilt (sparse mm only), k={k}", spmm, ref))
+        rows.append((f"  same, C^T prebuilt (sparse mm only), k={k}", spmm, ref2))
         assert err < 1e-4, err
 
     print(f"threads: 1; C for 256x256 has shape {tuple(c.shape)} and {c._nnz()} non-zeros "
