@@ -1,8 +1,8 @@
 """Benchmark updown.interpolation.interpolate against torch.nn.functional.interpolate (CPU), side by side.
 
-Same inputs, same run; the calls alternate (ours, PyTorch's, ours, ...) so that both see the same machine load,
-and each time is the median of the repeats. PyTorch is timed with its default thread count and with one thread
-(NumPy runs on one core). Prints our time, PyTorch's and the ratios ours/torch.
+Same inputs, same run; ours and PyTorch's take turns in short blocks so that both see the same machine load, and
+each time is the median of the calls. PyTorch is timed with its default thread count, then (a second phase) with
+one thread, as NumPy runs on one core. Prints our time, PyTorch's and the ratio ours/torch for both phases.
 Run: .venv/bin/python benchmarks/bench_interpolation.py   (or `make bench`). No timing is asserted anywhere.
 """
 from __future__ import annotations
@@ -16,19 +16,24 @@ import torch.nn.functional as F
 
 from updown.interpolation import interpolate
 
-REPEATS = 15
+ROUNDS, BLOCK = 3, 5   # each function runs BLOCK times in a row, in turn with the others, ROUNDS times
 
 
-def side_by_side(fns, repeats: int = REPEATS) -> list[float]:
-    """Median wall time of each function, calling them in turn in every repeat."""
+def side_by_side(fns) -> list[float]:
+    """Median wall time of each function over ROUNDS * BLOCK calls, the functions taking turns block by block.
+
+    Blocks rather than single calls: PyTorch's worker threads keep spinning for a while after each call, and on a
+    busy machine that would be charged to whichever function runs next.
+    """
     for fn in fns:
         fn()  # warm-up (allocations, first-call dispatch)
     times = [[] for _ in fns]
-    for _ in range(repeats):
+    for _ in range(ROUNDS):
         for k, fn in enumerate(fns):
-            t0 = time.perf_counter()
-            fn()
-            times[k].append(time.perf_counter() - t0)
+            for _ in range(BLOCK):
+                t0 = time.perf_counter()
+                fn()
+                times[k].append(time.perf_counter() - t0)
     return [statistics.median(t) for t in times]
 
 
@@ -47,25 +52,26 @@ def cases():
 
 def main() -> None:
     threads = torch.get_num_threads()
-    print(f"torch {torch.__version__} ({threads} threads by default), numpy {np.__version__}; float32; "
-          f"median of {REPEATS}, calls interleaved")
-    print(f"{'case':<53} {'ours ms':>8} {f'torch({threads}) ms':>15} {'ratio':>6} {'torch(1) ms':>12} "
-          f"{'ratio':>6}  max|diff|")
+    print(f"torch {torch.__version__} ({threads} threads by default), numpy {np.__version__} (one thread); "
+          f"float32; median of {ROUNDS * BLOCK} calls in alternating blocks of {BLOCK}")
+    rows = []
     for name, x, kw in cases():
         t = torch.from_numpy(x)
-
-        def torch_one_thread():
-            torch.set_num_threads(1)
-            try:
-                F.interpolate(t, **kw)
-            finally:
-                torch.set_num_threads(threads)
-
-        ours, theirs, theirs1 = side_by_side([lambda: interpolate(x, **kw), lambda: F.interpolate(t, **kw),
-                                              torch_one_thread])
+        ours, theirs = side_by_side([lambda: interpolate(x, **kw), lambda: F.interpolate(t, **kw)])
         err = float(np.abs(interpolate(x, **kw) - F.interpolate(t, **kw).numpy()).max())
-        print(f"{name:<53} {ours * 1e3:>8.2f} {theirs * 1e3:>15.2f} {ours / theirs:>5.2f}x {theirs1 * 1e3:>12.2f} "
-              f"{ours / theirs1:>5.2f}x  {err:.1e}")
+        rows.append([name, ours, theirs, err])
+    torch.set_num_threads(1)   # second phase: PyTorch on one thread, like NumPy
+    try:
+        for row, (name, x, kw) in zip(rows, cases()):
+            t = torch.from_numpy(x)
+            row += side_by_side([lambda: interpolate(x, **kw), lambda: F.interpolate(t, **kw)])
+    finally:
+        torch.set_num_threads(threads)
+    print(f"{'case':<53} {'ours':>7} {f'torch({threads})':>9} {'ratio':>6}   {'ours':>7} {'torch(1)':>9} {'ratio':>6}"
+          f"  max|diff|")
+    for name, ours, theirs, err, ours1, theirs1 in rows:
+        print(f"{name:<53} {ours * 1e3:>5.2f}ms {theirs * 1e3:>7.2f}ms {ours / theirs:>5.2f}x   "
+              f"{ours1 * 1e3:>5.2f}ms {theirs1 * 1e3:>7.2f}ms {ours1 / theirs1:>5.2f}x  {err:.1e}")
 
 
 if __name__ == "__main__":
