@@ -270,7 +270,7 @@ def avg_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, ceil_mode: bo
         if divisor_override == 0:
             raise ValueError("divisor_override must be a non-zero int or None, got 0")
     k, s, p, _, out = _geometry(x, kernel_size, stride, padding, 1, ceil_mode)
-    acc = np.float32 if x.dtype == np.float16 else x.dtype
+    acc = np.float32 if x.dtype == np.float16 else x.dtype.type
     need = tuple((out[a] - 1) * s[a] + k[a] for a in range(2))
     xp = _padded(x, p, need, 0)
     rows, cols = _taps(out[0], s[0], 1, k[0]), _taps(out[1], s[1], 1, k[1])
@@ -287,7 +287,8 @@ def avg_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, ceil_mode: bo
         q = total // div
         q += ((total - q * div) != 0) & ((total < 0) != (div < 0))
         return q
-    total /= div.astype(acc)
+    # One divisor for every window (no padding, or padding counted) is the common case: divide by a scalar.
+    total /= acc(div.flat[0]) if (div == div.flat[0]).all() else div.astype(acc)
     return total.astype(x.dtype, copy=False)
 
 
