@@ -28,6 +28,7 @@ __all__ = [
     "draw_window",
     "image_row",
     "explore",
+    "LiveFigure",
     "animate",
     "is_static",
 ]
@@ -103,10 +104,9 @@ def pixel_grid(ax, values: np.ndarray, *, annotate: bool = True, fmt: str = "{:.
     x0, y0 = origin
     im = ax.imshow(values, cmap=cmap or CMAP, vmin=vmin, vmax=vmax, alpha=alpha,
                    extent=(x0, x0 + w, y0 + h, y0), interpolation="nearest")
-    for k in range(w + 1):
-        ax.plot([x0 + k, x0 + k], [y0, y0 + h], color="0.35", lw=0.6)
-    for k in range(h + 1):
-        ax.plot([x0, x0 + w], [y0 + k, y0 + k], color="0.35", lw=0.6)
+    # Pixel borders as two line collections (one artist each, not one per line: cheaper to redraw live).
+    ax.vlines(x0 + np.arange(w + 1), y0, y0 + h, colors="0.35", lw=0.6, zorder=2)
+    ax.hlines(y0 + np.arange(h + 1), x0, x0 + w, colors="0.35", lw=0.6, zorder=2)
     if centres:
         jj, ii = np.meshgrid(np.arange(w) + 0.5, np.arange(h) + 0.5)
         ax.plot(x0 + jj.ravel(), y0 + ii.ravel(), "o", ms=2.5, color="black", zorder=3)
@@ -245,13 +245,65 @@ def animate(draw: Callable, values: Sequence, *, figsize=(5, 4), interval: int =
     return Animation(anim, len(values), what)
 
 
+def _slider_values(lo, hi, step, frames: int) -> list:
+    """``frames`` values spread over a slider's range, each one the slider can take (on its step grid)."""
+    vals = np.linspace(lo, hi, frames)
+    vals = np.clip(lo + np.round((vals - lo) / step) * step, min(lo, hi), max(lo, hi))
+    if all(isinstance(v, (int, np.integer)) for v in (lo, hi, step)):
+        return [int(v) for v in vals]
+    return [float(v) for v in vals]
+
+
+class LiveFigure:
+    """The redraw behind a live exploration: ``draw(fig, **params)`` on one figure, returned as PNG bytes.
+
+    The figure is not registered with pyplot (nothing is shown twice), and it is encoded once per redraw, without
+    the inline backend's tight bounding box (which renders twice). The layout is solved once (constrained layout
+    at the first parameters) and then kept, so the axes stay still while a slider moves and a redraw does not pay
+    for the layout solver again; a redraw that changes the number of axes solves it anew.
+    """
+
+    def __init__(self, draw: Callable, figsize=(6, 4)):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        self.draw = draw
+        self.fig = Figure(figsize=figsize, layout="constrained")
+        FigureCanvasAgg(self.fig)
+        self._positions = None
+
+    def render(self, **params) -> bytes:
+        """Draw the figure for ``params`` and return it as PNG bytes (the figure's dpi, white background)."""
+        import io
+
+        fig = self.fig
+        fig.clear()
+        if self._positions is None:
+            fig.set_layout_engine("constrained")
+        self.draw(fig, **params)
+        if self._positions is not None:
+            if len(fig.axes) == len(self._positions):
+                for ax, pos in zip(fig.axes, self._positions):
+                    ax.set_position(pos)
+            else:
+                fig.set_layout_engine("constrained")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        if fig.get_layout_engine() is not None:
+            self._positions = [ax.get_position(original=True) for ax in fig.axes]
+            # No engine at all: savefig would otherwise run a layout pass (a whole draw) before rendering.
+            fig.set_layout_engine(None)
+        return buf.getvalue()
+
+
 def explore(draw: Callable, *, figsize=(6, 4), animate_over: str | None = None, frames: int = 9, **sliders):
     """An exploration: ``draw(fig, **params)`` under sliders live, a figure or animation in the static book.
 
     Each slider is given as ``name=(min, max, step, default)``. Live (``make lab``, Colab, Binder) this shows
-    ipywidgets sliders that redraw the figure. Static (``UPDOWN_STATIC=1``: the HTML book and the tests) it draws
-    the figure at the default values, or, with ``animate_over="name"``, a ``to_jshtml`` animation over ``frames``
-    values of that slider's range, so the page never shows an empty widget box.
+    ipywidgets sliders above the figure, redrawn by :class:`LiveFigure` as the sliders move. Static
+    (``UPDOWN_STATIC=1``: the HTML book and the tests) it draws the figure at the default values, or, with
+    ``animate_over="name"``, a ``to_jshtml`` animation over ``frames`` values of that slider's range (values the
+    slider can take: on its step grid, integers for an integer slider), so the page never shows an empty widget box.
     """
     for name, spec in sliders.items():
         if not (isinstance(spec, tuple) and len(spec) == 4):
@@ -265,8 +317,8 @@ def explore(draw: Callable, *, figsize=(6, 4), animate_over: str | None = None, 
             draw(fig, **defaults)
             plt.show()
             return None
-        lo, hi, _, _ = sliders[animate_over]
-        vals = np.linspace(lo, hi, frames)
+        lo, hi, step, _ = sliders[animate_over]
+        vals = _slider_values(lo, hi, step, frames)
         fixed = {k: v for k, v in defaults.items() if k != animate_over}
         return animate(draw, vals, figsize=figsize, param=animate_over, what=f"animation over {animate_over}",
                        **fixed)
@@ -279,16 +331,14 @@ def explore(draw: Callable, *, figsize=(6, 4), animate_over: str | None = None, 
         cls = widgets.IntSlider if all(isinstance(v, int) for v in (lo, hi, step, default)) else widgets.FloatSlider
         controls[name] = cls(min=lo, max=hi, step=step, value=default, description=name,
                              continuous_update=True)
-    out = widgets.Output()
+    live = LiveFigure(draw, figsize=figsize)
+    image = widgets.Image(value=live.render(**defaults), format="png")
 
-    def redraw(**params):
-        with out:
-            out.clear_output(wait=True)
-            fig = plt.figure(figsize=figsize, layout="constrained")
-            draw(fig, **params)
-            plt.show()
+    def redraw(_change=None):
+        image.value = live.render(**{name: c.value for name, c in controls.items()})
 
-    ui = widgets.VBox([widgets.HBox(list(controls.values())), out])
-    widgets.interactive_output(redraw, controls)
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    ui = widgets.VBox([widgets.HBox(list(controls.values())), image])
     display(ui)
     return None
