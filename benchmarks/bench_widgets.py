@@ -2,11 +2,15 @@
 
 The explorations are found by reading the chapters themselves: every ``explore(module.draw_x, name=(min, max,
 step, default), ...)`` call in a code cell of ``notebooks/*.ipynb``, with ``module`` resolved through the cell
-imports (``from updown.plot import pooling as figs``). Each callback is timed as ``explore`` runs it live: a new
-figure of the call's ``figsize``, ``draw(fig, **params)``, then the Agg render ``fig.canvas.draw()``. It is timed at
-the defaults and with each slider moved to its minimum and maximum (the others at their defaults), the median of
-``--repeats`` runs after one warm-up run. The PNG column adds what Jupyter's inline backend does next (encode the
-figure as PNG), for information. The book's target: the median redraw of every exploration at most 100 ms.
+imports (``from updown.plot import pooling as figs``). New chapters are measured without changing this script.
+
+Each callback is timed as ``explore`` runs it live (``updown.plot.LiveFigure.render``: ``draw(fig, **params)`` on
+the exploration's figure, the Agg render and the PNG bytes sent to the image widget), at the defaults and with
+each slider moved to its minimum and to its maximum (the others at their defaults): the median of ``--repeats``
+runs after one warm-up run, in wall time and in CPU time (the CPU time is what the redraw costs on an idle
+machine; wall time grows when other work shares the CPU). For comparison, "fresh fig" is the straightforward
+redraw: a new constrained-layout figure, ``draw`` and ``fig.canvas.draw()``. The book's target: a median slider
+callback of at most 100 ms.
 
     python benchmarks/bench_widgets.py [--repeats 5] [--notebooks notebooks]
 
