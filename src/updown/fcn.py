@@ -2,7 +2,8 @@
 
 Chapter *FCN: skip fusion* (8), after {cite}`long2015fcn`. The backbone is VGG-like: five stages of 3x3
 convolutions ('same' padding) followed by a 2x2 max pooling, so the maps after pool3, pool4 and pool5 have
-strides 8, 16 and 32. Then, as in the paper:
+strides 8, 16 and 32. Unlike VGG16 each convolution is followed by batch normalisation, so that a network this
+small trains from scratch in a few epochs (the paper fine-tunes an ImageNet VGG16). Then, as in the paper:
 
 * ``fc6``/``fc7``: the classifier's fully connected layers written as convolutions ({eq}`eq-fc-as-conv`);
 * ``score_fr``, ``score_pool4``, ``score_pool3``: 1x1 convolutions giving ``K`` class scores per position; the
@@ -204,7 +205,8 @@ class FCN(nn.Module):
     """A small FCN with a VGG-like backbone and the ``"32s"``, ``"16s"`` or ``"8s"`` head of {cite}`long2015fcn`.
 
     ``FCN(num_classes, variant="8s", ...)`` maps images ``(N, in_channels, H, W)`` to class scores
-    ``(N, num_classes, H, W)`` for any ``H, W >= 1``. ``widths``: channels of the five stages; ``convs``: 3x3
+    ``(N, num_classes, H, W)`` for any ``H, W >= 1`` (in training mode, batch normalisation needs more than one
+    value per channel at pool5: ``N > 1`` or ``H, W > 16``). ``widths``: channels of the five stages; ``convs``: 3x3
     convolutions per stage; ``fc_channels``: width of ``fc6``/``fc7``. ``learnable_upsampling`` switches the
     2x ``ConvTranspose2d`` layers between learned (the paper) and fixed bilinear; ``zero_init_skips=False``
     gives the skip scorers PyTorch's default random initialisation instead of zeros. The last upsampling is

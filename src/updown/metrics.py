@@ -5,8 +5,7 @@ Chapter *FCN: skip fusion* (8). Every function takes a prediction and a target l
 counts over all their pixels. Rows of the confusion matrix are the true class, columns the predicted class:
 ``n[i, j]`` is the number of pixels of class ``i`` predicted as ``j``.
 
-With ``t_i = sum_j n[i, j]`` the pixels of class ``i``, {cite}`long2015fcn` define ({eq}`eq-pixel-accuracy`,
-{eq}`eq-mean-iu`)
+With ``t_i = sum_j n[i, j]`` the pixels of class ``i``, {cite}`long2015fcn` define ({eq}`eq-mean-iu`)
 
 * pixel accuracy ``sum_i n[i, i] / sum_i t_i``;
 * mean IU ``(1 / n_cl) sum_i n[i, i] / (t_i + sum_j n[j, i] - n[i, i])``, where the mean runs over the classes
@@ -73,7 +72,7 @@ def confusion_matrix(pred, target, num_classes: int) -> np.ndarray:
 
 
 def pixel_accuracy(pred, target, num_classes: int | None = None) -> float:
-    """Fraction of pixels whose predicted label equals the target ({eq}`eq-pixel-accuracy`), a float in [0, 1].
+    """Fraction of pixels whose predicted label equals the target ({eq}`eq-mean-iu`), a float in [0, 1].
 
     ``num_classes`` is only used to check the labels' range (``None``: any non-negative label). Raises as
     :func:`confusion_matrix`.
