@@ -13,8 +13,9 @@ Loaded from ``_config.yml`` (``sphinx: local_extensions: {updown_html: book/_ext
   pages; opened from disk the results show titles only, served over HTTP they show summaries.
 * **Lean output.** Of the MathJax copy made by sphinx-mathjax-offline only what ``tex-chtml.js`` can load is
   kept (its TeX extensions, both output renderers and their fonts, the accessibility menu's components and their
-  speech rules); the other combined bundles, source maps and the theme's translation catalogues (used at build
-  time, never by the browser) are removed from the output.
+  English and Braille speech rules); the other combined bundles, source maps and the theme's translation
+  catalogues (used at build time, never by the browser) are removed from the output, and the page sources
+  (``_sources/``) are copied only when the download button is shown.
 """
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ from pathlib import Path
 from docutils import nodes
 
 #: Paths under _static/mathjax that tex-chtml.js loads itself or on the reader's request (MathJax menu).
-MATHJAX_KEEP = ("tex-chtml.js", "input/tex", "input/mml", "input/mml.js", "output", "a11y", "sre", "ui")
+MATHJAX_KEEP = ("tex-chtml.js", "input/tex", "input/mml", "input/mml.js", "output", "a11y", "ui",
+                # speech rules of the accessibility menu: the book's language, the shared base, Nemeth Braille
+                "sre/mathmaps/base.json", "sre/mathmaps/en.json", "sre/mathmaps/nemeth.json")
 
 _BUTTONS = ("use_repository_button", "use_download_button")
 _LAUNCH = ("binderhub_url", "colab_url", "jupyterhub_url", "jupyterlite_url", "thebe")
@@ -55,6 +58,9 @@ def configure(app, config) -> None:
         for key in _LAUNCH:
             launch.pop(key, None)
     opts["launch_buttons"] = launch
+    # The copied sources (_sources/) only serve the download button: without it they are dead weight.
+    if not url:
+        config.html_copy_source = False
 
 
 def _thebe_on(app) -> bool:

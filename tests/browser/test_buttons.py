@@ -79,6 +79,7 @@ def test_no_buttons_without_address(builds):
         assert link not in html, f"{name} button shown although repository.url is empty"
     for marker in ("mybinder", "colab.research", "launch-buttons", "btn-download", "fa-github"):
         assert marker not in html, f"{marker!r} found although repository.url is empty"
+    assert not (builds["unset"] / "_sources").exists(), "page sources copied although nothing offers them"
 
 
 def test_buttons_with_address(builds):
