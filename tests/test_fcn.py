@@ -265,3 +265,22 @@ def test_errors():
         N.crop_offset([("conv", 2, 1, 0)], [])
     with pytest.raises(ValueError, match="image_size must be positive, got 0"):
         N.feature_sizes(0)
+
+
+def test_more_errors():
+    x, y = make_shapes(2, 16, seed=0)
+    model = _model("8s")
+    with pytest.raises(ValueError, match="batch_size must be positive, got 0"):
+        N.predict(model, x, batch_size=0)
+    with pytest.raises(TypeError, match="images must be a numpy.ndarray or a torch.Tensor, got list"):
+        N.evaluate(model, x.tolist(), y)
+    with pytest.raises(ValueError, match="seed must be non-negative, got -1"):
+        N.make_split(seed=-1)
+    with pytest.raises(ValueError, match="threads must be positive, got 0"):
+        N.train_fcn(model, x, y, threads=0)
+    with pytest.raises(TypeError, match="progress must be True or False, got 'no'"):
+        N.train_fcn(model, x, y, progress="no")
+    with pytest.raises(ValueError, match="pools must be non-negative, got -1"):
+        N.feature_sizes(8, pools=-1)
+    with pytest.raises(ValueError, match="kernel_size must be positive, got 0"):
+        N.convolutionalize(nn.Linear(4, 2), 4, 0)
