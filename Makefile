@@ -16,7 +16,7 @@ export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-NBVAL_FLAGS := --nbval --nbval-current-env --sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
+NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 BOOK_FLAGS  := --all --warningiserror --keep-going
 
 .PHONY: help install book test test-unit test-notebooks test-book test-browser test-slow lab bench execute student check clean
