@@ -21,6 +21,7 @@ import pytest
 
 from bookpages import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, html_dir, skip_or_fail
 
+
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     for item in items:
@@ -41,6 +42,8 @@ def book() -> Path:
 def screenshots(book) -> Path:
     out = book.parent / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.png"):  # only this build's pages
+        old.unlink()
     return out
 
 
