@@ -481,3 +481,10 @@ def test_html_verification_finds_a_leak(tmp_path):
     with pytest.raises(RuntimeError, match=r"09_demo\.ipynb: solution lines found in the student HTML: "
                                            r"\['return left, t'\]"):
         ms.verify_html(tmp_path, results)
+    page.write_text("<p>clean</p>")
+    (tmp_path / "_sources" / "notebooks").mkdir(parents=True)
+    nbformat.write(source, tmp_path / "_sources" / "notebooks" / "09_demo.ipynb")  # the source, for download
+    with pytest.raises(RuntimeError, match=r"09_demo\.ipynb: solution lines found"):
+        ms.verify_html(tmp_path, results)
+    nbformat.write(student, tmp_path / "_sources" / "notebooks" / "09_demo.ipynb")
+    assert ms.verify_html(tmp_path, results) == 1

@@ -447,7 +447,7 @@ def build_html(root: Path, results: dict, out_html: Path, branch: str | None = N
 
 
 def verify_html(out_html: Path, results: dict) -> int:
-    """Search the page of every notebook for its solution lines; raise RuntimeError on the first leak.
+    """Search the page of every notebook (and its downloadable copy) for its solution lines; raise RuntimeError.
 
     Returns the number of pages searched (a notebook that is not in _toc.yml has no page).
     """
@@ -457,7 +457,10 @@ def verify_html(out_html: Path, results: dict) -> int:
         if not page.exists():  # not in _toc.yml
             continue
         checked += 1
-        leaks = leaked_lines(report.regions, source_nb, html_text(page))
+        text = html_text(page)
+        for copy_ in out_html.rglob(name):  # the notebook as offered for download (_sources/), if any
+            text += " " + notebook_text(nbformat.read(copy_, as_version=4))
+        leaks = leaked_lines(report.regions, source_nb, text)
         # a line the student notebook itself shows outside its stubs (e.g. in a show_source output) is no leak
         student = notebook_text(student_nb)
         leaks = [line for line in leaks if _normal(line) not in student]
