@@ -76,8 +76,11 @@ test-browser: $(STAMP)
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest tests -m slow -p no:cacheprovider
 
+# Live widgets in JupyterLab: UPDOWN_STATIC is unset. The kernel is .venv's Python (JUPYTER_PATH puts its
+# kernel spec first); --allow-root only where make runs as root (containers), where Jupyter refuses otherwise.
 lab: $(STAMP)
-	env -u UPDOWN_STATIC $(BIN)/jupyter lab notebooks
+	env -u UPDOWN_STATIC JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(BIN)/jupyter lab \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) notebooks
 
 bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
