@@ -110,3 +110,26 @@ def test_checks_are_exported():
     import updown.exercises as ex
     for name in E.__all__:
         assert getattr(ex, name) is getattr(E, name)
+
+
+def test_uncovered_pixels_check():
+    from updown.exercises import check_uncovered_pixels
+
+    def solution(length, kernel_size, stride):
+        return (length - 1) * max(stride - kernel_size, 0)
+
+    assert "passed" in check_uncovered_pixels(solution)
+    wrong_answers = [
+        lambda n, k, s: n * max(s - k, 0),              # counts a gap after the last stamp too
+        lambda n, k, s: (n - 1) * (s - k),              # negative when the stamps overlap
+        lambda n, k, s: (n - 1) * max(s - k + 1, 0),    # off by one in the gap width
+    ]
+    for wrong in wrong_answers:
+        with pytest.raises(ExerciseFailed, match="Exercise 6.4"):
+            check_uncovered_pixels(wrong)
+
+    def stub(length, kernel_size, stride):
+        raise NotImplementedError("Exercise 6.4")
+
+    with pytest.raises(ExerciseFailed, match="not done yet"):
+        check_uncovered_pixels(stub)

@@ -13,6 +13,7 @@ __all__ = [
     "check_sizes_by_hand",
     "check_transposed_output_size",
     "check_scatter_transposed_1d",
+    "check_uncovered_pixels",
     "check_overlap_by_hand",
     "check_overlap_counts",
     "check_even_kernel_sizes",
@@ -62,6 +63,22 @@ def check_scatter_transposed_1d(answer) -> str:
                                  stride=s, padding=p)[0, 0].numpy()
         cases.append(((y, w, s, p), {}, ref))
     return run_cases("Exercise 6.3", answer, cases, rtol=1e-9, atol=1e-9)
+
+
+def _uncovered(length: int, kernel_size: int, stride: int) -> int:
+    """Output pixels of a 1D transposed convolution (padding 0) that no input reaches, counted on the library's
+    ``conv_transpose2d`` of an all-ones input with an all-ones kernel."""
+    y = np.ones((1, 1, 1, length))
+    w = np.ones((1, 1, 1, kernel_size))
+    return int((T.conv_transpose2d(y, w, stride=(1, stride)) == 0).sum())
+
+
+def check_uncovered_pixels(answer) -> str:
+    """Exercise 6.4: ``answer(length, kernel_size, stride)`` returns how many output pixels of a 1D transposed
+    convolution with padding 0 receive no stamp at all (an int)."""
+    params = [(4, 3, 1), (4, 3, 2), (4, 3, 3), (4, 3, 4), (5, 2, 5), (1, 3, 7), (6, 1, 2), (3, 4, 6), (7, 5, 5),
+              (2, 2, 9)]
+    return run_cases("Exercise 6.4", answer, [((n, k, s), {}, _uncovered(n, k, s)) for n, k, s in params])
 
 
 def check_overlap_by_hand(answer) -> str:
