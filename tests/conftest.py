@@ -1,5 +1,6 @@
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # In CI the randomised tests are reproducible (derandomize); locally they explore new cases on every run.
@@ -11,3 +12,15 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile("book")
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Small models run fastest on one torch thread (two threads on a busy 2-core machine wait for each other);
+    the previous setting is restored after the module."""
+    import torch
+
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(old)

@@ -27,9 +27,14 @@ def bilinear_at(img, x, y):
     return (1 - ty) * top + ty * bottom
 
 
-def _resize_1d(a, n, axis):
+def _resize_1d(a, n, axis, corners=False):
+    """One linear pass along ``axis``; half-pixel centres (the solution) or, with ``corners``, the
+    align_corners=True mapping (a plausible wrong answer)."""
     m = a.shape[axis]
-    u = np.maximum((np.arange(n) + 0.5) * m / n - 0.5, 0) if n != m else np.arange(n, dtype=float)
+    if corners:
+        u = np.linspace(0, m - 1, n) if n > 1 else np.zeros(1)
+    else:
+        u = np.maximum((np.arange(n) + 0.5) * m / n - 0.5, 0) if n != m else np.arange(n, dtype=float)
     i0 = np.minimum(np.floor(u).astype(int), m - 1)
     i1 = np.minimum(i0 + 1, m - 1)
     t = u - i0
@@ -77,16 +82,7 @@ def test_bilinear_at_rejects(wrong):
 
 
 def corner_aligned(img, out_h, out_w):
-    def one(a, n, axis):
-        m = a.shape[axis]
-        u = np.linspace(0, m - 1, n) if n > 1 else np.zeros(1)
-        i0 = np.minimum(np.floor(u).astype(int), m - 1)
-        i1 = np.minimum(i0 + 1, m - 1)
-        t = u - i0
-        shape = [1, 1]
-        shape[axis] = n
-        return (1 - t).reshape(shape) * np.take(a, i0, axis) + t.reshape(shape) * np.take(a, i1, axis)
-    return one(one(img, out_w, 1), out_h, 0)
+    return _resize_1d(_resize_1d(img, out_w, 1, corners=True), out_h, 0, corners=True)
 
 
 @pytest.mark.parametrize("wrong", [corner_aligned, lambda img, h, w: bilinear_resize(img, w, h).T

@@ -9,13 +9,7 @@ from updown.exercises._common import ExerciseFailed
 from updown.transposed import bilinear_weight
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Small models run fastest on one thread (and a busy machine makes two threads wait for each other)."""
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _stub(*args, **kwargs):
