@@ -37,7 +37,7 @@ def book(tmp_path) -> Path:
     shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
     (tmp_path / "notebooks").mkdir()
     for name in ("01_a", "02_b"):
-        text = sr._dump(_notebook(sr.SETUP_CELL.format(repository="")))
+        text = sr._dump(_notebook(sr.SETUP_CELL.format(repository="", extra="")))
         (tmp_path / "notebooks" / f"{name}.ipynb").write_text(text, encoding="utf8")
     return tmp_path
 
@@ -87,11 +87,11 @@ def test_non_github_address_has_no_binder_or_colab(book):
 
 def test_check_finds_each_problem(book):
     nbs = sr.notebooks(book)
-    nbs[0].write_text(sr._dump(_notebook(sr.SETUP_CELL.format(repository=URL))), encoding="utf8")
-    nbs[1].write_text(sr._dump(_notebook(sr.SETUP_CELL.format(repository=""), tags=())), encoding="utf8")
+    nbs[0].write_text(sr._dump(_notebook(sr.SETUP_CELL.format(repository=URL, extra=""))), encoding="utf8")
+    nbs[1].write_text(sr._dump(_notebook(sr.SETUP_CELL.format(repository="", extra=""), tags=())), encoding="utf8")
     (book / "notebooks" / "03_c.ipynb").write_text(sr._dump(_notebook("import numpy as np\n")), encoding="utf8")
     (book / "notebooks" / "04_d.ipynb").write_text(sr._dump(_notebook(None)), encoding="utf8")
-    edited = sr.SETUP_CELL.format(repository="").replace("--quiet", "-q")
+    edited = sr.SETUP_CELL.format(repository="", extra="").replace("invalidate_caches()", "invalidate_caches()  # edited")
     (book / "notebooks" / "05_e.ipynb").write_text(sr._dump(_notebook(edited)), encoding="utf8")
     problems = "\n".join(sr.run(book, None, check=True))
     assert "01_a.ipynb: set-up cell has REPOSITORY = 'https://github.com/example/updown'" in problems

@@ -29,19 +29,30 @@ ROOT = Path(__file__).resolve().parents[1]
 BINDER = "https://mybinder.org"
 COLAB = "https://colab.research.google.com"
 
-#: The set-up cell every chapter notebook starts with (after its title); ``{repository}`` is the address.
+#: The set-up cell every chapter notebook starts with (after its title); ``{repository}`` is the address and
+#: ``{extra}`` the chapter's install extra (``""`` or ``"[name]"``, set by hand in the notebook).
 SETUP_CELL = '''\
 # Set-up for Colab, Binder and other fresh kernels: installs the book's library `updown` when it is missing.
 # Where it is installed (make lab, make test, the book build) this cell does nothing.
-import importlib.util, subprocess, sys
+import importlib, importlib.util, pathlib, subprocess, sys
 if importlib.util.find_spec("updown") is None:
     REPOSITORY = "{repository}"  # repository.url of _config.yml, written here by tools/set_repository.py
-    if not REPOSITORY:
-        raise RuntimeError("updown is not installed: run `make lab` in a clone of the book, or set repository.url")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", f"updown-book @ git+{{REPOSITORY}}"], check=True)
+    EXTRA = "{extra}"  # the install extra this chapter needs beyond the library, e.g. "[crosslib]"
+    class SetupError(Exception):
+        def _render_traceback_(self):  # IPython shows the message alone, without a traceback
+            return [str(self)]
+    clone = next((d for d in [pathlib.Path.cwd(), *pathlib.Path.cwd().parents] if (d / "pyproject.toml").is_file()
+                  and 'name = "updown-book"' in (d / "pyproject.toml").read_text(errors="ignore")), None)
+    target = (f"{{clone}}{{EXTRA}}" if clone else f"updown-book{{EXTRA}} @ git+{{REPOSITORY}}" if REPOSITORY
+              else f"<path to a clone of the book>{{EXTRA}}")
+    command = f'{{sys.executable}} -m pip install "{{target}}"'
+    if not (clone or REPOSITORY) or subprocess.run(command, shell=True).returncode != 0:
+        raise SetupError(f"The book's library is not installed. Run, then restart the kernel:\\n    {{command}}")
+    importlib.invalidate_caches()
 '''
 SETUP_TAG = "remove-cell"
 _REPOSITORY_LINE = re.compile(r'^(\s*REPOSITORY = )"([^"\n]*)"', re.MULTILINE)
+_EXTRA_LINE = re.compile(r'^(\s*EXTRA = )"(|\[[a-z0-9,-]+\])"', re.MULTILINE)
 
 
 def normalise_url(url: str) -> str:
@@ -124,7 +135,9 @@ def check_notebook(nb: dict, url: str | None, name: str = "notebook") -> list[st
     problems = []
     src = _source(cell)
     found = _REPOSITORY_LINE.search(src)
-    if found is None or src.rstrip("\n") != SETUP_CELL.format(repository=found.group(2)).rstrip("\n"):
+    extra = _EXTRA_LINE.search(src)
+    if found is None or extra is None or src.rstrip("\n") != SETUP_CELL.format(
+            repository=found.group(2), extra=extra.group(2)).rstrip("\n"):
         problems.append(f"{name}: the first code cell is not the set-up cell (its text must be exactly "
                         f"tools/set_repository.py's SETUP_CELL)")
     elif url is not None and found.group(2) != url:
