@@ -189,6 +189,13 @@ _PLAYER_ICONS = {
 }
 
 
+def _with_alt(html: str, alt: str) -> str:
+    """The player's frame image with ``alt`` as its text alternative (``to_jshtml`` writes none)."""
+    import html as html_lib
+
+    return re.sub(r"<img id=", f'<img alt="{html_lib.escape(alt, quote=True)}" id=', html, count=1)
+
+
 def _offline_player(html: str) -> str:
     """``to_jshtml`` output with no request to leave the page: no Font Awesome link, icons as inline SVG."""
     html = re.sub(r"<link[^>]*font-awesome[^>]*>\s*", "", html)
@@ -210,8 +217,11 @@ class Animation:
     font); its plain-text form is a stable one-line summary, so notebook tests compare something meaningful.
     """
 
-    def __init__(self, anim: animation.Animation, frames: int, what: str = "animation"):
-        self._html = _offline_player(anim.to_jshtml(default_mode="once"))
+    def __init__(self, anim: animation.Animation, frames: int, what: str = "animation", alt: str = ""):
+        if not isinstance(alt, str):
+            raise TypeError(f"alt must be a string, got {type(alt).__name__}")
+        self._html = _with_alt(_offline_player(anim.to_jshtml(default_mode="once")), alt or what)
+        self.alt = alt or what
         self.frames = frames
         self.what = what
         plt.close(anim._fig)
@@ -224,11 +234,12 @@ class Animation:
 
 
 def animate(draw: Callable, values: Sequence, *, figsize=(5, 4), interval: int = 400, what: str = "animation",
-            param: str | None = None, **fixed):
+            param: str | None = None, alt: str = "", **fixed):
     """Animate ``draw(ax_or_fig, value)`` over ``values`` and return a playable :class:`Animation`.
 
     ``draw`` receives a fresh figure (cleared at each frame) and one value; with ``param`` it is called as
-    ``draw(fig, **{param: value}, **fixed)``.
+    ``draw(fig, **{param: value}, **fixed)``. ``alt`` is the player's text alternative: a sentence saying what
+    the animation shows (``what`` when empty).
     """
     values = list(values)
     fig = plt.figure(figsize=figsize, layout="constrained")
@@ -242,7 +253,7 @@ def animate(draw: Callable, values: Sequence, *, figsize=(5, 4), interval: int =
         return []
 
     anim = animation.FuncAnimation(fig, frame, frames=len(values), interval=interval, blit=False)
-    return Animation(anim, len(values), what)
+    return Animation(anim, len(values), what, alt)
 
 
 def _slider_values(lo, hi, step, frames: int) -> list:
@@ -296,7 +307,8 @@ class LiveFigure:
         return buf.getvalue()
 
 
-def explore(draw: Callable, *, figsize=(6, 4), animate_over: str | None = None, frames: int = 9, **sliders):
+def explore(draw: Callable, *, figsize=(6, 4), animate_over: str | None = None, frames: int = 9, alt: str = "",
+            **sliders):
     """An exploration: ``draw(fig, **params)`` under sliders live, a figure or animation in the static book.
 
     Each slider is given as ``name=(min, max, step, default)``. Live (``make lab``, Colab, Binder) this shows
@@ -304,6 +316,7 @@ def explore(draw: Callable, *, figsize=(6, 4), animate_over: str | None = None, 
     (``UPDOWN_STATIC=1``: the HTML book and the tests) it draws the figure at the default values, or, with
     ``animate_over="name"``, a ``to_jshtml`` animation over ``frames`` values of that slider's range (values the
     slider can take: on its step grid, integers for an integer slider), so the page never shows an empty widget box.
+    ``alt`` is the animation's text alternative (a static figure takes its alt text from the cell's metadata).
     """
     for name, spec in sliders.items():
         if not (isinstance(spec, tuple) and len(spec) == 4):
@@ -321,7 +334,7 @@ def explore(draw: Callable, *, figsize=(6, 4), animate_over: str | None = None, 
         vals = _slider_values(lo, hi, step, frames)
         fixed = {k: v for k, v in defaults.items() if k != animate_over}
         return animate(draw, vals, figsize=figsize, param=animate_over, what=f"animation over {animate_over}",
-                       **fixed)
+                       alt=alt, **fixed)
 
     import ipywidgets as widgets
     from IPython.display import display
