@@ -278,3 +278,88 @@ def test_more_errors():
         N.feature_sizes(8, pools=-1)
     with pytest.raises(ValueError, match="kernel_size must be positive, got 0"):
         N.convolutionalize(nn.Linear(4, 2), 4, 0)
+
+
+class _NearestThen1x1(nn.Module):
+    """A stand-in for another chapter's upsampler: nearest 2x, then a learnable 1x1 convolution."""
+
+    def __init__(self, channels, factor):
+        super().__init__()
+        self.factor = factor
+        self.mix = nn.Conv2d(channels, channels, 1)
+
+    def forward(self, x):
+        return self.mix(torch.nn.functional.interpolate(x, scale_factor=self.factor, mode="nearest"))
+
+
+def test_upsampler_keyword_default_is_unchanged_and_custom_layers_are_used():
+    default, explicit = _model("8s"), _model("8s", upsampler=None)
+    assert all(torch.equal(a, b) for a, b in zip(default.state_dict().values(), explicit.state_dict().values()))
+    assert isinstance(default.upscore2, nn.ConvTranspose2d)
+    calls = []
+
+    def build(channels, factor):
+        calls.append((channels, factor))
+        return _NearestThen1x1(channels, factor)
+
+    model = _model("8s", upsampler=build)
+    assert calls == [(NUM_CLASSES, 2), (NUM_CLASSES, 2)]
+    assert isinstance(model.upscore2, _NearestThen1x1) and isinstance(model.upscore_pool4, _NearestThen1x1)
+    assert isinstance(model.upscore_final, nn.ConvTranspose2d)          # the last layer stays fixed bilinear
+    assert torch.equal(model.upscore_final.weight.detach(), T.bilinear_weight(NUM_CLASSES, 8))
+    assert "upsampler=" in repr(model) and "upsampler=" not in repr(default)
+    with torch.no_grad():
+        t = model.trace(torch.rand(2, 3, 37, 50))
+    assert t["score"].shape == (2, NUM_CLASSES, 37, 50)
+    assert torch.equal(t["upscore2"], model.upscore2(t["score_fr"]))
+    assert all(p.requires_grad for p in model.upscore2.parameters())
+    frozen = _model("16s", upsampler=_NearestThen1x1, learnable_upsampling=False)
+    assert not any(p.requires_grad for p in frozen.upscore2.parameters())
+    assert not hasattr(_model("32s", upsampler=build), "upscore2")
+
+
+def test_upsampler_is_trained_and_passed_through_compare_variants():
+    rows, models = N.compare_variants(["16s"], image_size=32, num_train=4, num_test=2, epochs=1, batch_size=2,
+                                      upsampler=_NearestThen1x1, progress=False, return_models=True)
+    assert isinstance(models["16s"].upscore2, _NearestThen1x1) and rows[0]["variant"] == "FCN-16s"
+    with torch.random.fork_rng():
+        torch.manual_seed(0)                                       # as compare_variants builds it, untrained
+        start = N.FCN(NUM_CLASSES, "16s", upsampler=_NearestThen1x1)
+    assert not torch.equal(models["16s"].upscore2.mix.weight.detach(), start.upscore2.mix.weight)
+
+
+def test_upsampler_errors():
+    with pytest.raises(TypeError, match="upsampler must be None or a callable .* got 'bilinear'"):
+        N.FCN(5, upsampler="bilinear")
+    with pytest.raises(TypeError, match="upsampler\\(channels, factor\\) must return a torch.nn.Module, got int"):
+        N.FCN(5, upsampler=lambda c, f: 3)
+    model = _model("8s", upsampler=lambda c, f: nn.Identity())
+    with pytest.raises(ValueError, match=r"upscore2 must give \(N, K, >= 2, >= 2\) to match the skip scores "
+                                         r"\(1, 5, 2, 2\), got shape \(1, 5, 1, 1\)"):
+        model(torch.rand(1, 3, 32, 32))
+
+
+def test_cached_compare_variants(tmp_path, monkeypatch, capsys):
+    small = dict(image_size=32, num_train=4, num_test=2, epochs=1, batch_size=2)
+    monkeypatch.delenv("UPDOWN_CACHE", raising=False)
+    rows0, models0 = N.cached_compare_variants(["32s", "8s"], **small)
+    assert capsys.readouterr().out.count("epoch 1/1") == 2               # no cache: it trains
+    monkeypatch.setenv("UPDOWN_CACHE", str(tmp_path))
+    rows1, models1 = N.cached_compare_variants(["32s", "8s"], **small)
+    assert capsys.readouterr().out.count("epoch 1/1") == 2               # cold cache: it trains and stores
+    assert len(list(tmp_path.glob("fcn_compare-*.pkl"))) == 1
+    rows2, models2 = N.cached_compare_variants(["32s", "8s"], **small)
+    assert capsys.readouterr().out == ""                                 # warm: nothing is trained
+    assert rows2 == rows1
+    assert [r["mean_iou"] for r in rows0] == [r["mean_iou"] for r in rows1]
+    x = torch.rand(1, 3, 32, 32)
+    for v in ("32s", "8s"):
+        assert not models2[v].training
+        with torch.no_grad():
+            assert torch.equal(models1[v](x), models2[v](x)) and torch.equal(models0[v](x), models2[v](x))
+    N.cached_compare_variants(["32s", "8s"], **dict(small, seed=1), progress=False)
+    assert len(list(tmp_path.glob("fcn_compare-*.pkl"))) == 2             # other settings, other key
+    with pytest.raises(TypeError, match="do not pass return_models"):
+        N.cached_compare_variants(return_models=True)
+    with pytest.raises(TypeError, match=r"unexpected keyword arguments \['epoch'\]"):
+        N.cached_compare_variants(epoch=1)

@@ -9,7 +9,8 @@ small trains from scratch in a few epochs (the paper fine-tunes an ImageNet VGG1
 * ``score_fr``, ``score_pool4``, ``score_pool3``: 1x1 convolutions giving ``K`` class scores per position; the
   two skip scorers start at zero, so a freshly built FCN-16s predicts exactly what its FCN-32s part predicts;
 * ``upscore2``, ``upscore_pool4``: 2x upsampling by ``ConvTranspose2d`` initialised with the bilinear kernel of
-  :func:`updown.transposed.bilinear_weight` and learned (``learnable_upsampling=True``, the paper) or frozen;
+  :func:`updown.transposed.bilinear_weight` and learned (``learnable_upsampling=True``, the paper) or frozen,
+  or by any module that ``upsampler(channels, 2)`` builds (another chapter compares sub-pixel convolution);
 * fusion by summation: ``fuse_pool4 = upscore2(score_fr) + score_pool4`` ({eq}`eq-fuse`), and so on;
 * ``upscore_final``: the last upsampling (by 32, 16 or 8) fixed to bilinear, never learned.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import inspect
 import math
 import sys
 import time
@@ -34,7 +36,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from . import metrics
+from . import _cache, metrics
+from . import data as _data
+from . import transposed as _transposed
 from ._checks import _show, check_bool, check_choice, int_tuple
 from .data import NUM_CLASSES, make_shapes
 from .transposed import bilinear_padding, bilinear_weight
@@ -42,7 +46,7 @@ from .transposed import bilinear_padding, bilinear_weight
 __all__ = [
     "VARIANTS", "STRIDES", "DEFAULTS", "feature_sizes", "coord_map", "crop_offset", "paper_crop_offsets",
     "convolutionalize", "FCN", "select_device", "train_fcn", "predict", "evaluate", "make_split", "compare_variants",
-    "format_table", "main",
+    "cached_compare_variants", "format_table", "main",
 ]
 
 #: The three heads, coarsest first.
@@ -210,16 +214,25 @@ class FCN(nn.Module):
     convolutions per stage; ``fc_channels``: width of ``fc6``/``fc7``. ``learnable_upsampling`` switches the
     2x ``ConvTranspose2d`` layers between learned (the paper) and fixed bilinear; ``zero_init_skips=False``
     gives the skip scorers PyTorch's default random initialisation instead of zeros. The last upsampling is
-    always fixed bilinear. Build it inside ``torch.random.fork_rng`` or after ``torch.manual_seed`` for
+    always fixed bilinear.
+
+    ``upsampler``: ``None`` (the bilinear-initialised ``ConvTranspose2d`` above) or a callable
+    ``upsampler(channels, factor) -> nn.Module`` that builds each learnable 2x layer (``upscore2``,
+    ``upscore_pool4``; called with ``factor=2``). The module must map ``(N, channels, h, w)`` to
+    ``(N, channels, >= 2h - 1, >= 2w - 1)`` with cell centres on cell centres (offset-0 crops, see the module
+    docstring); the forward pass checks the shape. With ``learnable_upsampling=False`` its parameters are frozen
+    too. Build it inside ``torch.random.fork_rng`` or after ``torch.manual_seed`` for
     reproducible weights (:func:`train_fcn` does).
 
     Raises ``ValueError`` for an unknown variant, non-positive sizes or a wrong number of widths/convs, and
-    ``TypeError`` for non-integer sizes or non-bool switches.
+    ``TypeError`` for non-integer sizes, non-bool switches, an ``upsampler`` that is not callable or one that
+    does not return an ``nn.Module``.
     """
 
     def __init__(self, num_classes: int = NUM_CLASSES, variant: str = "8s", in_channels: int = 3,
                  widths: Sequence[int] = (16, 32, 64, 96, 128), convs: Sequence[int] = (1, 1, 2, 2, 2),
-                 fc_channels: int = 128, learnable_upsampling: bool = True, zero_init_skips: bool = True):
+                 fc_channels: int = 128, learnable_upsampling: bool = True, zero_init_skips: bool = True,
+                 upsampler=None):
         super().__init__()
         check_choice("variant", variant, VARIANTS)
         k = int_tuple("num_classes", num_classes, 1, minimum=1)[0]
@@ -229,6 +242,10 @@ class FCN(nn.Module):
         fc = int_tuple("fc_channels", fc_channels, 1, minimum=1)[0]
         check_bool("learnable_upsampling", learnable_upsampling)
         check_bool("zero_init_skips", zero_init_skips)
+        if upsampler is not None and not callable(upsampler):
+            raise TypeError(f"upsampler must be None or a callable (channels, factor) -> nn.Module, "
+                            f"got {_show(upsampler)}")
+        self.upsampler = upsampler
         self.variant, self.num_classes = variant, k
         self.learnable_upsampling, self.zero_init_skips = bool(learnable_upsampling), bool(zero_init_skips)
         chans = (c_in,) + widths
@@ -240,11 +257,28 @@ class FCN(nn.Module):
         self.score_fr = nn.Conv2d(fc, k, 1)
         if variant in ("16s", "8s"):
             self.score_pool4 = self._skip_scorer(widths[3], k)
-            self.upscore2 = _bilinear_up(k, 2, learnable_upsampling)
+            self.upscore2 = self._up2(k, learnable_upsampling)
         if variant == "8s":
             self.score_pool3 = self._skip_scorer(widths[2], k)
-            self.upscore_pool4 = _bilinear_up(k, 2, learnable_upsampling)
+            self.upscore_pool4 = self._up2(k, learnable_upsampling)
         self.upscore_final = _bilinear_up(k, STRIDES[variant], learnable=False)
+
+    def _up2(self, k: int, learnable: bool) -> nn.Module:
+        if self.upsampler is None:
+            return _bilinear_up(k, 2, learnable)
+        layer = self.upsampler(k, 2)
+        if not isinstance(layer, nn.Module):
+            raise TypeError(f"upsampler(channels, factor) must return a torch.nn.Module, "
+                            f"got {type(layer).__name__}")
+        if not learnable:
+            layer.requires_grad_(False)
+        return layer
+
+    def _crop_to(self, up: torch.Tensor, skip: torch.Tensor, name: str) -> torch.Tensor:
+        if up.shape[:2] != skip.shape[:2] or up.shape[-2] < skip.shape[-2] or up.shape[-1] < skip.shape[-1]:
+            raise ValueError(f"{name} must give (N, K, >= {skip.shape[-2]}, >= {skip.shape[-1]}) to match the "
+                             f"skip scores {tuple(skip.shape)}, got shape {tuple(up.shape)}")
+        return up[..., :skip.shape[-2], :skip.shape[-1]]                          # crop offset 0
 
     def _skip_scorer(self, c: int, k: int) -> nn.Conv2d:
         layer = nn.Conv2d(c, k, 1)
@@ -274,11 +308,11 @@ class FCN(nn.Module):
         if self.variant in ("16s", "8s"):
             up = out["upscore2"] = self.upscore2(s)
             skip = out["score_pool4"] = self.score_pool4(out["pool4"])
-            s = out["fuse_pool4"] = up[..., :skip.shape[-2], :skip.shape[-1]] + skip      # crop offset 0
+            s = out["fuse_pool4"] = self._crop_to(up, skip, "upscore2") + skip
         if self.variant == "8s":
             up = out["upscore_pool4"] = self.upscore_pool4(s)
             skip = out["score_pool3"] = self.score_pool3(out["pool3"])
-            s = out["fuse_pool3"] = up[..., :skip.shape[-2], :skip.shape[-1]] + skip
+            s = out["fuse_pool3"] = self._crop_to(up, skip, "upscore_pool4") + skip
         up = out["upscore_final"] = self.upscore_final(s)
         out["score"] = up[..., :x.shape[-2], :x.shape[-1]]
         return out
@@ -288,8 +322,10 @@ class FCN(nn.Module):
         return self.trace(x)["score"]
 
     def extra_repr(self) -> str:
+        extra = "" if self.upsampler is None else f", upsampler={getattr(self.upsampler, '__qualname__', '?')}"
         return (f"variant={self.variant!r}, num_classes={self.num_classes}, "
-                f"learnable_upsampling={self.learnable_upsampling}, zero_init_skips={self.zero_init_skips}")
+                f"learnable_upsampling={self.learnable_upsampling}, zero_init_skips={self.zero_init_skips}"
+                + extra)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -460,10 +496,11 @@ def compare_variants(variants: Iterable[str] = VARIANTS, *, image_size: int = DE
                      epochs: int = DEFAULTS["epochs"], batch_size: int = DEFAULTS["batch_size"],
                      lr: float = DEFAULTS["lr"], seed: int = DEFAULTS["seed"], device: str | None = None,
                      threads: int | None = 1, learnable_upsampling: bool = True, zero_init_skips: bool = True,
-                     progress: bool = True, return_models: bool = False):
+                     upsampler=None, progress: bool = True, return_models: bool = False):
     """Train each variant on the same data with the same seed and evaluate it on held-out images.
 
-    The images are those of :func:`make_split`; every model is built and trained under ``seed``. Returns
+    The images are those of :func:`make_split`; every model is built and trained under ``seed``;
+    ``learnable_upsampling``, ``zero_init_skips`` and ``upsampler`` go to :class:`FCN`. Returns
     a list of rows ``{"variant", "mean_iou", "pixel_accuracy", "boundary_f1", "seconds"}`` (``seconds``: training
     time), plus ``{variant: model}`` when ``return_models``.
     """
@@ -474,7 +511,8 @@ def compare_variants(variants: Iterable[str] = VARIANTS, *, image_size: int = DE
     rows, models = [], {}
     for v in variants:
         with _reproducible(seed, threads):
-            model = FCN(NUM_CLASSES, v, learnable_upsampling=learnable_upsampling, zero_init_skips=zero_init_skips)
+            model = FCN(NUM_CLASSES, v, learnable_upsampling=learnable_upsampling, zero_init_skips=zero_init_skips,
+                        upsampler=upsampler)
         start = time.perf_counter()
         train_fcn(model, train_x, train_y, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed, device=device,
                   threads=threads, progress=progress, name=f"FCN-{v}")
@@ -483,6 +521,52 @@ def compare_variants(variants: Iterable[str] = VARIANTS, *, image_size: int = DE
         rows.append({"variant": f"FCN-{v}", **scores, "seconds": seconds})
         models[v] = model
     return (rows, models) if return_models else rows
+
+
+def cached_compare_variants(variants: Iterable[str] = VARIANTS, name: str = "fcn_compare", **kwargs):
+    """:func:`compare_variants` with ``return_models=True``, its results kept by :func:`updown._cache.cached`.
+
+    Returns ``(rows, {variant: model})`` like ``compare_variants(variants, return_models=True, **kwargs)``.
+    With ``UPDOWN_CACHE`` unset (a reader's kernel, ``make test-portable``) it simply trains. With it set, the
+    rows and the trained weights are stored under a key that hashes the settings (the defaults filled in), the
+    device, the source of ``fcn``, ``data``, ``metrics`` and ``transposed`` (and of the module defining
+    ``upsampler``, if one is given) and the CPU configuration; a warm run rebuilds the models from the stored
+    weights instead of training, and prints no progress lines. ``name`` names the cache file.
+    """
+    variants = list(variants)
+    for v in variants:
+        check_choice("variants", v, VARIANTS)
+    if "return_models" in kwargs:
+        raise TypeError("cached_compare_variants always returns the models; do not pass return_models")
+    settings = dict(DEFAULTS, threads=1, learnable_upsampling=True, zero_init_skips=True, upsampler=None,
+                    device=None)
+    unknown = sorted(set(kwargs) - set(settings) - {"progress"})
+    if unknown:
+        raise TypeError(f"cached_compare_variants got unexpected keyword arguments {unknown}")
+    settings.update(kwargs)
+    progress = settings.pop("progress", True)
+    upsampler = settings["upsampler"]
+    modules = [sys.modules[__name__], _data, metrics, _transposed]
+    key = dict(settings, variants=variants, device=str(select_device(settings["device"])))
+    if upsampler is not None:
+        key["upsampler"] = f"{getattr(upsampler, '__module__', '?')}.{getattr(upsampler, '__qualname__', '?')}"
+        origin = inspect.getmodule(upsampler)
+        if origin is not None and getattr(origin, "__file__", None) and origin not in modules:
+            modules.append(origin)
+
+    def compute():
+        rows, models = compare_variants(variants, progress=progress, return_models=True, **settings)
+        return rows, {v: {k: t.detach().cpu() for k, t in m.state_dict().items()} for v, m in models.items()}
+
+    rows, states = _cache.cached(name, key, modules, compute)
+    models = {}
+    for v in variants:
+        with torch.random.fork_rng():
+            model = FCN(NUM_CLASSES, v, learnable_upsampling=settings["learnable_upsampling"],
+                        zero_init_skips=settings["zero_init_skips"], upsampler=upsampler)
+        model.load_state_dict(states[v])
+        models[v] = model.to(select_device(settings["device"])).eval()
+    return [dict(r) for r in rows], models
 
 
 def format_table(rows: Sequence[dict]) -> str:
