@@ -246,6 +246,71 @@ def test_bilinear_padding_is_the_only_one_that_gives_factor_times_size():
         assert T.conv_transpose2d(x, w, stride=f, padding=T.bilinear_padding(f)).shape[-1] == 5 * f
 
 
+# ------------------------------------------------------------------------------------------------ teaching cores
+
+@given(conv_case())
+def test_cores_agree_with_the_public_functions(case):
+    """The cores the chapters show are the code the public functions run: same numbers, same C."""
+    x, w = case["x"], case["weight"]
+    kw = {k: case[k] for k in ("stride", "padding", "dilation")}
+    out = tuple(T.conv_output_size(n, k, s, p, d) for n, k, s, p, d in
+                zip(x.shape[2:], w.shape[2:], kw["stride"], kw["padding"], kw["dilation"]))
+    rows, cols, values = T._conv2d_matrix_core(w.numpy(), x.shape[2:], kw["stride"], kw["padding"],
+                                               kw["dilation"], out)
+    dense = np.zeros((w.shape[0] * out[0] * out[1], x[0].numel()))
+    np.add.at(dense, (rows, cols), values)
+    assert np.array_equal(dense, T.conv2d_matrix(w, x.shape[2:], **kw).to_dense().numpy())
+    core = T._conv2d_core(x.numpy(), w.numpy(), kw["stride"], kw["padding"], kw["dilation"], out)
+    assert np.array_equal(core, T.conv2d(x.numpy(), w.numpy(), **kw))
+    # C^T of the convolution of size x: the transposed core maps conv2d's output back to x's shape
+    y = F.conv2d(x, w, **kw).numpy()
+    back = T._conv_transpose2d_core(y, w.numpy(), kw["stride"], kw["padding"], kw["dilation"], x.shape[2:])
+    assert back.shape == x.shape
+    assert np.allclose(back.reshape(len(x), -1), (dense.T @ y.reshape(len(x), -1).T).T, atol=TOL)
+
+
+def test_transposed_core_is_the_matrix_transpose_and_misses_a_flipped_kernel():
+    g = torch.Generator().manual_seed(11)
+    w = torch.randn(1, 1, 3, 3, dtype=torch.float64, generator=g)
+    y = torch.randn(1, 1, 4, 5, dtype=torch.float64, generator=g)
+    ref = F.conv_transpose2d(y, w, stride=2, padding=1, output_padding=1)
+    assert (T.conv_transpose2d(y, w, stride=2, padding=1, output_padding=1) - ref).abs().max() < TOL
+    # "transposed" names the matrix: transposing (or flipping) the kernel's spatial axes gives another result
+    for wrong in (w.transpose(-2, -1), w.flip(-2, -1)):
+        assert (T.conv_transpose2d(y, wrong, stride=2, padding=1, output_padding=1) - ref).abs().max() > 0.1
+
+
+def test_small_cores_agree():
+    for f in range(1, 7):
+        assert np.array_equal(T._bilinear_kernel_core(f), T.bilinear_kernel(f))
+        core = T._bilinear_weight_core(3, f)
+        assert torch.equal(torch.as_tensor(core, dtype=torch.float32), T.bilinear_weight(3, f))
+    for o, k, s, p, d in [(4, 3, 2, 1, 1), (1, 3, 3, 0, 1), (5, 2, 4, 0, 2), (1, 1, 3, 2, 1)]:
+        assert T._conv_input_sizes_core(o, k, s, p, d) == T.conv_input_sizes(o, k, s, p, d)
+
+
+def test_inputs_requiring_grad_are_read_not_modified():
+    g = torch.Generator().manual_seed(12)
+    x = torch.randn(1, 2, 6, 6, generator=g, requires_grad=True)
+    w = torch.randn(3, 2, 3, 3, generator=g)
+    before = x.detach().clone()
+    out = T.conv2d(x, w, stride=2)
+    assert torch.allclose(out, F.conv2d(x, w, stride=2).detach(), atol=1e-5) and not out.requires_grad
+    assert torch.equal(x.detach(), before)
+
+
+@given(st.integers(1, 30), st.integers(1, 5), st.integers(1, 4), st.integers(0, 2), st.integers(1, 2))
+def test_output_padding_rule_recovers_the_input_size(size, k, s, p, d):
+    """output_padding = (i + 2p - d(k-1) - 1) mod s gives back the input size i, as PyTorch computes it."""
+    assume(size + 2 * p >= d * (k - 1) + 1)
+    o = T.conv_output_size(size, k, s, p, d)
+    op = (size + 2 * p - d * (k - 1) - 1) % s
+    assert T.conv_transpose_output_size(o, k, s, p, op, d) == size
+    got = F.conv_transpose2d(torch.zeros(1, 1, o, 1), torch.zeros(1, 1, k, 1), stride=(s, 1), padding=(p, 0),
+                             output_padding=(op, 0), dilation=(d, 1)).shape[2]
+    assert got == size
+
+
 # ------------------------------------------------------------------------------------------------ errors
 
 W = torch.ones(2, 3, 3, 3)

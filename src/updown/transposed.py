@@ -105,8 +105,13 @@ def conv_input_sizes(output_size: int, kernel_size: int, stride: int = 1, paddin
     stride = _positive_int("stride", stride)
     padding = _positive_int("padding", padding, 0)
     dilation = _positive_int("dilation", dilation)
-    smallest = (output_size - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + 1
-    return [h for h in range(smallest, smallest + stride) if h >= 1]
+    return _conv_input_sizes_core(output_size, kernel_size, stride, padding, dilation)
+
+
+def _conv_input_sizes_core(o, k, s, p, d):
+    """The s input sizes that Relationship 1 maps to o (those of at least 1)."""
+    smallest = (o - 1) * s - 2 * p + d * (k - 1) + 1   # Relationship 2 at op = 0
+    return [i for i in range(smallest, smallest + s) if i >= 1]
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -138,34 +143,36 @@ def _input_size(input_size: Any) -> tuple[int, int]:
     return int_tuple("input_size", input_size, 2, minimum=1)
 
 
-def _matrix_indices(weight_shape, input_size, stride, padding, dilation, output_size=None):
-    """Row, column and weight-entry indices of the non-zeros of C ({eq}`eq-tr-conv-matrix`), vectorised.
-
-    Entry ``(o, c_in, ky, kx)`` of output position ``(oy, ox)`` of channel ``o`` reads input pixel
-    ``(oy*s - p + ky*d, ox*s - p + kx*d)``; taps that land in the zero padding are dropped.
-    """
-    c_out, c_in, kh, kw = weight_shape
-    h, w = input_size
-    if output_size is None:
-        output_size = tuple(conv_output_size(n, k, s, p, d)
-                            for n, k, s, p, d in zip((h, w), (kh, kw), stride, padding, dilation))
-    ho, wo = output_size
+def _conv2d_matrix_core(weight, input_size, stride, padding, dilation, output_size):
+    """Row, column and value of each non-zero of C: one per output pixel and tap."""
+    c_out, c_in, kh, kw = weight.shape
+    (h, w), (ho, wo) = input_size, output_size
     (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
-    # one axis per index: (c_out, oy, ox, c_in, ky, kx); row-major order keeps (row, col) sorted
-    o = torch.arange(c_out).view(-1, 1, 1, 1, 1, 1)
-    oy = torch.arange(ho).view(1, -1, 1, 1, 1, 1)
-    ox = torch.arange(wo).view(1, 1, -1, 1, 1, 1)
-    c = torch.arange(c_in).view(1, 1, 1, -1, 1, 1)
-    ky = torch.arange(kh).view(1, 1, 1, 1, -1, 1)
-    kx = torch.arange(kw).view(1, 1, 1, 1, 1, -1)
-    iy = oy * sh - ph + ky * dh
-    ix = ox * sw - pw + kx * dw
-    full = (c_out, ho, wo, c_in, kh, kw)
-    inside = ((iy >= 0) & (iy < h) & (ix >= 0) & (ix < w)).expand(full)
-    row = ((o * ho + oy) * wo + ox).expand(full)[inside]
-    col = ((c * h + iy) * w + ix).expand(full)[inside]
-    tap = (((o * c_in + c) * kh + ky) * kw + kx).expand(full)[inside]
-    return row, col, tap, (ho, wo)
+    o, i, j, c, u, v = np.ix_(*map(np.arange, (c_out, ho, wo, c_in, kh, kw)))
+    a, b = i * sh - ph + u * dh, j * sw - pw + v * dw   # the pixel tap (u, v) reads
+    every = (c_out, ho, wo, c_in, kh, kw)
+    inside = np.broadcast_to((a >= 0) & (a < h) & (b >= 0) & (b < w), every)
+    rows = np.broadcast_to((o * ho + i) * wo + j, every)[inside]      # r = (o, i, j)
+    cols = np.broadcast_to((c * h + a) * w + b, every)[inside]        # q = (c, a, b)
+    return rows, cols, np.broadcast_to(weight[o, c, u, v], every)[inside]
+
+
+def _conv2d_core(x, weight, stride, padding, dilation, out_size):
+    """y = C x for each image: non-zero (r, q, w) of C adds w * x[q] to y[r]."""
+    rows, cols, values = _conv2d_matrix_core(weight, x.shape[2:], stride, padding,
+                                             dilation, out_size)
+    length = weight.shape[0] * out_size[0] * out_size[1]
+    y = [np.bincount(rows, values * image.ravel()[cols], length) for image in x]
+    return np.stack(y).reshape(len(x), weight.shape[0], *out_size)
+
+
+def _conv_transpose2d_core(y, weight, stride, padding, dilation, out_size):
+    """z = C^T y for each image: the same non-zeros, rows and columns swapped."""
+    cols, rows, values = _conv2d_matrix_core(weight, out_size, stride, padding,
+                                             dilation, y.shape[2:])
+    length = weight.shape[1] * out_size[0] * out_size[1]
+    z = [np.bincount(rows, values * image.ravel()[cols], length) for image in y]
+    return np.stack(z).reshape(len(y), weight.shape[1], *out_size)
 
 
 def conv2d_matrix(weight, input_size, stride=1, padding=0, dilation=1) -> torch.Tensor:
@@ -176,7 +183,8 @@ def conv2d_matrix(weight, input_size, stride=1, padding=0, dilation=1) -> torch.
     of shape ``(C_in, H, W)``, ``C @ x.flatten() == conv2d(x, weight).flatten()``. Its non-zeros are the taps
     that fall inside the image (one structural entry per tap, even where the weight is 0); call ``.to_dense()``
     to draw a small one. ``stride``, ``padding`` and ``dilation`` are ints or pairs, as in PyTorch. Built by index
-    arithmetic over (output position x kernel tap), without a loop over pixels.
+    arithmetic over (output position x kernel tap), without a loop over pixels: ``_conv2d_matrix_core`` (the
+    chapter's listing) gives the non-zeros, this function checks the arguments and packs them.
 
     Raises ``ValueError`` for a weight that is not 4D, a stride or dilation below 1, a negative padding, or an
     input smaller than the dilated kernel; ``TypeError`` for a non-float weight or non-integer sizes.
@@ -191,12 +199,15 @@ def conv2d_matrix(weight, input_size, stride=1, padding=0, dilation=1) -> torch.
 
 
 def _matrix(weight, size, stride, padding, dilation, output_size=None):
-    row, col, tap, (ho, wo) = _matrix_indices(tuple(weight.shape), size, stride, padding, dilation, output_size)
+    if output_size is None:
+        output_size = tuple(conv_output_size(n, k, s, p, d) for n, k, s, p, d in
+                            zip(size, weight.shape[2:], stride, padding, dilation))
+    rows, cols, values = _conv2d_matrix_core(weight.numpy(), size, stride, padding, dilation, output_size)
     c_out, c_in = weight.shape[:2]
-    values = weight.reshape(-1)[tap]
-    return torch.sparse_coo_tensor(torch.stack([row, col]), values,
-                                   (c_out * ho * wo, c_in * size[0] * size[1]), is_coalesced=True,
-                                   check_invariants=False)
+    # the core's row-major order over (row, tap) leaves (row, col) sorted: already coalesced
+    return torch.sparse_coo_tensor(torch.from_numpy(np.stack([rows, cols])), torch.from_numpy(values.copy()),
+                                   (c_out * output_size[0] * output_size[1], c_in * size[0] * size[1]),
+                                   is_coalesced=True, check_invariants=False)
 
 
 def _batched(name: str, x: torch.Tensor, layout: str):
@@ -208,7 +219,12 @@ def _batched(name: str, x: torch.Tensor, layout: str):
     return (x.unsqueeze(0), True) if x.ndim == 3 else (x, False)
 
 
-def _result(out: torch.Tensor, was_numpy: bool, unbatched: bool):
+def _array(t: torch.Tensor, dtype: torch.dtype) -> np.ndarray:
+    return t.detach().to(dtype).numpy()
+
+
+def _result(out: np.ndarray, dtype: torch.dtype, was_numpy: bool, unbatched: bool):
+    out = torch.from_numpy(out).to(dtype)
     if unbatched:
         out = out.squeeze(0)
     return out.numpy() if was_numpy else out
@@ -220,7 +236,9 @@ def conv2d(x, weight, stride=1, padding=0, dilation=1):
     ``x``: ``(N, C_in, H, W)`` or ``(C_in, H, W)``; ``weight``: ``(C_out, C_in, kh, kw)``. Returns
     ``(N, C_out, H_out, W_out)`` (or without N), sizes from {eq}`eq-tr-conv-size`, the same as
     ``torch.nn.functional.conv2d(x, weight, stride=stride, padding=padding, dilation=dilation)``.
-    Type: a NumPy array if ``x`` is one, else a tensor; dtype: the promoted dtype of ``x`` and ``weight``.
+    Type: a NumPy array if ``x`` is one, else a tensor; dtype: the promoted dtype of ``x`` and ``weight``
+    (sums accumulate in float64). The product runs in NumPy (``_conv2d_core``), so the result carries no
+    autograd history.
 
     Raises ``ValueError`` for wrong ranks, a channel mismatch, a stride or dilation below 1, a negative padding or
     an input smaller than the dilated kernel; ``TypeError`` for non-float inputs.
@@ -237,13 +255,10 @@ def conv2d(x, weight, stride=1, padding=0, dilation=1):
     stride = int_tuple("stride", stride, 2, minimum=1)
     padding = int_tuple("padding", padding, 2, minimum=0)
     dilation = int_tuple("dilation", dilation, 2, minimum=1)
-    n, _, h, w = x4.shape
-    c = _matrix(weight.detach().to(dtype), (h, w), stride, padding, dilation)
-    ho, wo = (conv_output_size(a, k, s, p, d) for a, k, s, p, d in
-              zip((h, w), weight.shape[2:], stride, padding, dilation))
-    cols = x4.reshape(n, -1).to(dtype).T                      # one column per image
-    out = torch.sparse.mm(c, cols).T.reshape(n, weight.shape[0], ho, wo)
-    return _result(out, was_numpy, unbatched)
+    size = tuple(conv_output_size(a, k, s, p, d) for a, k, s, p, d in
+                 zip(x4.shape[2:], weight.shape[2:], stride, padding, dilation))
+    out = _conv2d_core(_array(x4, dtype), _array(weight, dtype), stride, padding, dilation, size)
+    return _result(out, dtype, was_numpy, unbatched)
 
 
 def conv_transpose2d(y, weight, stride=1, padding=0, output_padding=0, dilation=1):
@@ -257,7 +272,9 @@ def conv_transpose2d(y, weight, stride=1, padding=0, output_padding=0, dilation=
     output_padding=output_padding, dilation=dilation)``. C is built for the input size ``(H_out, W_out)``; when
     ``output_padding >= stride`` (allowed if smaller than ``dilation``) the convolution of that size has more
     than ``H_in`` output rows and only the first ``H_in`` are used, as PyTorch does.
-    Type: a NumPy array if ``y`` is one, else a tensor; dtype: the promoted dtype of ``y`` and ``weight``.
+    Type: a NumPy array if ``y`` is one, else a tensor; dtype: the promoted dtype of ``y`` and ``weight``
+    (sums accumulate in float64). The product runs in NumPy (``_conv_transpose2d_core``: the non-zeros of C
+    with rows and columns swapped), so the result carries no autograd history.
 
     Raises ``ValueError`` for wrong ranks, a channel mismatch, a stride or dilation below 1, a negative padding,
     an ``output_padding`` not smaller than ``stride`` or ``dilation``, or an output size below 1;
@@ -280,13 +297,10 @@ def conv_transpose2d(y, weight, stride=1, padding=0, output_padding=0, dilation=
         if op >= s and op >= d:
             raise ValueError(f"output_padding must be smaller than stride or dilation (per axis), got "
                              f"output_padding={output_padding}, stride={stride}, dilation={dilation}")
-    n, _, hi, wi = y4.shape
     size = tuple(conv_transpose_output_size(a, k, s, p, op, d) for a, k, s, p, op, d in
-                 zip((hi, wi), weight.shape[2:], stride, padding, output_padding, dilation))
-    c = _matrix(weight.detach().to(dtype), size, stride, padding, dilation, output_size=(hi, wi))
-    cols = y4.reshape(n, -1).to(dtype).T
-    out = torch.sparse.mm(c.t(), cols).T.reshape(n, weight.shape[1], *size)
-    return _result(out, was_numpy, unbatched)
+                 zip(y4.shape[2:], weight.shape[2:], stride, padding, output_padding, dilation))
+    out = _conv_transpose2d_core(_array(y4, dtype), _array(weight, dtype), stride, padding, dilation, size)
+    return _result(out, dtype, was_numpy, unbatched)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -309,10 +323,13 @@ def bilinear_kernel(factor: int) -> np.ndarray:
 
     Raises ``TypeError`` for a non-integer factor and ``ValueError`` for a factor below 1.
     """
-    factor = _factor(factor)
-    k = 2 * factor - factor % 2
-    centre = (k - 1) / 2
-    tent = 1.0 - np.abs(np.arange(k) - centre) / factor
+    return _bilinear_kernel_core(_factor(factor))
+
+
+def _bilinear_kernel_core(f):
+    """The outer product of two tents 1 - |u - c| / f, of k = 2f - (f mod 2) taps."""
+    k = 2 * f - f % 2
+    tent = 1 - np.abs(np.arange(k) - (k - 1) / 2) / f    # centre c = (k - 1) / 2
     return np.outer(tent, tent)
 
 
@@ -337,8 +354,12 @@ def bilinear_weight(channels: int, factor: int, dtype=torch.float32) -> torch.Te
     Raises ``ValueError`` for channels or factor below 1, ``TypeError`` for non-integers.
     """
     channels = _positive_int("channels", channels)
-    kernel = torch.as_tensor(bilinear_kernel(factor), dtype=dtype)
-    weight = torch.zeros(channels, channels, *kernel.shape, dtype=dtype)
-    idx = torch.arange(channels)
-    weight[idx, idx] = kernel
+    return torch.as_tensor(_bilinear_weight_core(channels, _factor(factor)), dtype=dtype)
+
+
+def _bilinear_weight_core(channels, f):
+    """Channel c is upsampled by the bilinear kernel, never mixed with another."""
+    kernel = _bilinear_kernel_core(f)
+    weight = np.zeros((channels, channels, *kernel.shape))
+    weight[np.arange(channels), np.arange(channels)] = kernel
     return weight
