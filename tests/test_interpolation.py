@@ -326,3 +326,125 @@ def test_large_inputs_match_torch():
                          mode="trilinear", align_corners=True)
     assert_matches_torch(rng.standard_normal((1, 3, 200, 300)).astype(np.float32), scale_factor=1.7,
                          mode="nearest")
+
+
+# ---- the teaching cores (the chapters' equations, float64) against the public functions ----
+
+from updown.interpolation import _interpolate_core, _linear_pass_core, _source_coordinates_core  # noqa: E402
+
+FACTORS = [None, 0.3, 0.5, 1 / 3, 2 / 3, 0.9, 1.1, 1.3, 1.5, 2.0, 2.5, 7 / 3, 3.0]
+
+
+def _out_size(in_size, out_size, factor):
+    return out_size if factor is None else int(in_size * factor)
+
+
+@given(st.integers(1, 40), st.integers(1, 40), st.sampled_from(FACTORS), st.booleans())
+def test_source_coordinates_core_is_the_public_float64_mapping(in_size, out_size, factor, align):
+    out_size = _out_size(in_size, out_size, factor)
+    if out_size < 1 or (factor is not None and out_size == in_size):  # PyTorch's copy: a shell rule
+        return
+    for mode in ("linear", "bilinear", "trilinear"):
+        core = _source_coordinates_core(out_size, in_size, factor, mode, align)
+        public = source_coordinates(out_size, in_size, factor, mode, align, np.float64)
+        np.testing.assert_array_equal(core, public)
+        # float32: the same equation in PyTorch's float32 arithmetic, equal to float32 rounding
+        single = source_coordinates(out_size, in_size, factor, mode, align, np.float32)
+        np.testing.assert_allclose(single, core, rtol=0, atol=4e-7 * max(in_size, 1))
+
+
+@given(st.integers(1, 40), st.integers(1, 80), st.sampled_from(FACTORS),
+       st.sampled_from(["nearest", "nearest-exact"]), st.sampled_from([np.float32, np.float64]))
+def test_nearest_core_differs_from_public_only_at_exact_integers(in_size, out_size, factor, mode, dtype):
+    """The core floors the float64 product; PyTorch floors a float32 one. They can disagree, by one, only
+    where the product is (within float32 rounding) an integer, e.g. 14 -> 23 samples at output 11."""
+    out_size = _out_size(in_size, out_size, factor)
+    if out_size < 1:
+        return
+    core = _source_coordinates_core(out_size, in_size, factor, mode)
+    public = source_coordinates(out_size, in_size, factor, mode, False, dtype)
+    assert core.shape == public.shape
+    scale = 1 / factor if factor else in_size / out_size
+    product = (np.arange(out_size) + (0.5 if mode == "nearest-exact" else 0.0)) * scale
+    near_integer = np.abs(product - np.round(product)) < 1e-5 * max(1.0, float(product.max()))
+    differ = core != public
+    assert not np.any(differ & ~near_integer)
+    assert np.all(np.abs(core - public) <= 1)
+
+
+def test_nearest_core_is_exact_where_torch_rounds_down():
+    # 14 -> 23 samples: output 11 reads (11 + 1/2) * 14/23 = 7 exactly; PyTorch's float32 arithmetic gives 6
+    assert _source_coordinates_core(23, 14, None, "nearest-exact")[11] == 7
+    assert source_coordinates(23, 14, None, "nearest-exact")[11] == 6
+    ramp = np.arange(14, dtype=np.float32)[None, None]
+    assert torch_interpolate(ramp, size=23, mode="nearest-exact")[0, 0, 11] == 6
+    # 26 -> 22 samples: output 11 reads 11 * 26/22 = 13 exactly; PyTorch gives 12
+    assert _source_coordinates_core(22, 26, None, "nearest")[11] == 13
+    assert torch_interpolate(np.arange(26, dtype=np.float32)[None, None], size=22, mode="nearest")[0, 0, 11] == 12
+
+
+def test_source_coordinates_core_on_the_chapters_examples():
+    np.testing.assert_array_equal(_source_coordinates_core(8, 4), [0, 0.25, 0.75, 1.25, 1.75, 2.25, 2.75, 3.25])
+    np.testing.assert_allclose(_source_coordinates_core(7, 4, align_corners=True), np.arange(7) / 2)
+    assert _source_coordinates_core(1, 5, align_corners=True).tolist() == [0.0]
+    np.testing.assert_array_equal(_source_coordinates_core(7, 3, None, "nearest"), [0, 0, 0, 1, 1, 2, 2])
+    np.testing.assert_array_equal(_source_coordinates_core(7, 3, None, "nearest-exact"), [0, 0, 1, 1, 1, 2, 2])
+    # a given scale factor, not the size ratio: 5 * 1.7 -> 8 outputs mapped with 1/1.7
+    np.testing.assert_allclose(_source_coordinates_core(8, 5, 1.7), np.maximum((np.arange(8) + 0.5) / 1.7 - 0.5, 0))
+
+
+@given(st.integers(1, 9), st.integers(1, 19), st.sampled_from(FACTORS), st.booleans(),
+       st.sampled_from([np.float32, np.float64]), st.integers(0, 2), st.integers(0, 2**16))
+def test_linear_pass_core_agrees_with_public(n, size, factor, align, dtype, axis, seed):
+    size = _out_size(n, size, factor)
+    if size < 1 or (factor is not None and size == n and not align):  # PyTorch's copy: a shell rule
+        return
+    shape = [2, 3, 4]
+    shape[axis] = n
+    x = np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+    before = x.copy()
+    core = _linear_pass_core(x, axis, size, factor, align)
+    public = linear_pass(x, axis, size, factor, align)
+    np.testing.assert_array_equal(x, before)
+    assert core.shape == public.shape
+    tol = 1e-12 if dtype == np.float64 else 2e-6
+    np.testing.assert_allclose(core, public, rtol=tol, atol=tol)
+
+
+@given(cases())
+def test_interpolate_core_agrees_with_public(case):
+    x, kw = case
+    mode, align = kw["mode"], bool(kw.get("align_corners"))
+    out = interpolate(x, **kw)
+    sizes = out.shape[2:]
+    factors = kw.get("scale_factor")
+    if factors is not None and not kw.get("recompute_scale_factor"):
+        factors = float_tuple_like(factors, len(sizes))
+        if any(o == i for o, i in zip(sizes, x.shape[2:])) or (mode == "nearest" and x.ndim == 4):
+            return  # PyTorch's copy and doubling shortcuts: shell rules the core does not teach
+    else:
+        factors = None
+    if mode.startswith("nearest"):
+        tables = [(_source_coordinates_core(o, i, None if factors is None else factors[k], mode),
+                   source_coordinates(o, i, None if factors is None else factors[k], mode, False,
+                                      np.float32 if x.ndim == 4 else x.dtype))
+                  for k, (o, i) in enumerate(zip(sizes, x.shape[2:]))]
+        if any(not np.array_equal(a, b) for a, b in tables):
+            return  # PyTorch's float32 floor at an exact integer (the test above)
+    core = _interpolate_core(x, sizes, factors, mode, align)
+    tol = 1e-12 if x.dtype == np.float64 else 2e-6
+    np.testing.assert_allclose(core, out, rtol=tol, atol=tol, err_msg=str(kw))
+
+
+def float_tuple_like(value, n):
+    return tuple(value) if isinstance(value, (tuple, list)) else (float(value),) * n
+
+
+def test_interpolate_core_on_a_constant_image_and_an_impulse():
+    ones = np.ones((1, 1, 4, 4))
+    np.testing.assert_array_equal(_interpolate_core(ones, (8, 8)), np.ones((1, 1, 8, 8)))
+    impulse = np.zeros((1, 1, 4, 4))
+    impulse[0, 0, 1, 1] = 1
+    w = _interpolate_core(impulse, (8, 8))[0, 0]
+    assert w[3, 3] == 9 / 16 and w[2, 2] == 9 / 16 and w[1, 1] == 1 / 16 and w[1, 2] == 3 / 16
+    assert sorted({float(v) for v in w[1:-1, 1:-1].ravel() if v > 0}) == [1 / 16, 3 / 16, 9 / 16]

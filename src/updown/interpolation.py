@@ -43,6 +43,52 @@ def _positive_size(name: str, value: Any) -> int:
     return int_tuple(name, value, 1, minimum=1)[0]
 
 
+# Teaching cores: the chapters' equations in NumPy (float64), without argument checks. The public
+# functions below check their arguments and add what PyTorch's CPU kernels do beyond the equations:
+# float32 arithmetic with a fused multiply-add, float32 nearest indices, copy shortcuts, cache blocking.
+
+def _source_coordinates_core(out_size, in_size, scale_factor=None, mode="linear",
+                             align_corners=False):
+    """Where each output index of one axis reads the input (in input indices)."""
+    if align_corners:  # the corner centres meet: (in - 1) / (out - 1)
+        scale = (in_size - 1) / (out_size - 1) if out_size > 1 else 0.0
+    else:  # 1 / s: s is the given scale factor, or the size ratio out / in
+        scale = 1 / scale_factor if scale_factor else in_size / out_size
+    i = np.arange(out_size)
+    if mode == "nearest":  # eq-nearest
+        return np.minimum(np.floor(i * scale).astype(int), in_size - 1)
+    if mode == "nearest-exact":  # eq-nearest-exact
+        return np.minimum(np.floor((i + 0.5) * scale).astype(int), in_size - 1)
+    if align_corners:  # eq-src-corners
+        return i * scale
+    return np.maximum((i + 0.5) * scale - 0.5, 0.0)  # eq-src-half, clamped at 0
+
+
+def _linear_pass_core(x, axis, size, scale_factor=None, align_corners=False):
+    """Linear interpolation of x along one axis to length size."""
+    x = np.moveaxis(x, axis, -1)  # the resampled axis last, so the weights broadcast
+    n = x.shape[-1]
+    u = _source_coordinates_core(size, n, scale_factor, "linear", align_corners)
+    i0 = np.minimum(np.floor(u).astype(int), n - 1)  # left neighbour
+    i1 = np.minimum(i0 + 1, n - 1)  # right neighbour, clamped at the last sample
+    t = u - i0  # eq-linear-unit: weights 1 - t and t
+    y = (1 - t) * x[..., i0] + t * x[..., i1]
+    return np.moveaxis(y, -1, axis)
+
+
+def _interpolate_core(x, size, scale_factor=None, mode="bilinear", align_corners=False):
+    """Resample the spatial axes of x, shape (N, C, ...), to the sizes in size."""
+    scales = scale_factor or (None,) * len(size)
+    for axis in range(x.ndim - 1, 1, -1):  # one pass per axis, last axis first
+        k = axis - 2
+        if mode.startswith("nearest"):
+            index = _source_coordinates_core(size[k], x.shape[axis], scales[k], mode)
+            x = np.take(x, index, axis=axis)
+        else:
+            x = _linear_pass_core(x, axis, size[k], scales[k], align_corners)
+    return x
+
+
 def source_coordinates(out_size: int, in_size: int, scale_factor: float | None = None, mode: str = "linear",
                        align_corners: bool = False, dtype=np.float32) -> np.ndarray:
     """Where each output index ``0 .. out_size-1`` of one axis reads the input of length ``in_size``.
@@ -77,7 +123,11 @@ def source_coordinates(out_size: int, in_size: int, scale_factor: float | None =
         raise TypeError(f"dtype must be float32 or float64, got {dt}")
     if align_corners and mode.startswith("nearest"):
         raise ValueError(f"align_corners=True is only defined for the linear modes, got mode={mode!r}")
+    if dt == np.float64 and mode not in ("nearest", "nearest-exact") and out_size != in_size:
+        return _source_coordinates_core(out_size, in_size, scale_factor, mode, align_corners)
 
+    # the same equations in PyTorch's arithmetic: float32 inputs in float32 (one fused multiply-add),
+    # nearest indices floored in float32 whatever the dtype, a copy when the size does not change
     if align_corners:
         scale = dt.type(in_size - 1) / dt.type(out_size - 1) if out_size > 1 else dt.type(0)
     elif scale_factor is not None:
