@@ -385,3 +385,93 @@ def test_receptive_field_is_the_support_of_the_gradient(layers):
 def test_receptive_field_errors(args, error, message):
     with pytest.raises(error, match=message):
         P.receptive_field(*args)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# the teaching cores the chapter shows: the public functions are built on them and agree with them
+# ----------------------------------------------------------------------------------------------------------------
+
+@st.composite
+def core_case(draw):
+    """Per-axis kernel, stride, padding, dilation, ceil mode and a float64 input the public functions accept."""
+    k = tuple(draw(st.integers(1, 4)) for _ in range(2))
+    s = tuple(draw(st.integers(1, 3)) for _ in range(2))
+    d = tuple(draw(st.integers(1, 3)) for _ in range(2))
+    p = tuple(draw(st.integers(0, ki // 2)) for ki in k)
+    size = tuple(draw(st.integers(max(1, di * (ki - 1) + 1 - 2 * pi), 12)) for ki, di, pi in zip(k, d, p))
+    ceil = draw(st.booleans())
+    x = np.random.default_rng(draw(st.integers(0, 2**32 - 1))).standard_normal((2, 3) + size)
+    if draw(st.booleans()):
+        x = np.round(x)  # ties
+    return x, k, s, p, d, ceil
+
+
+def padded_by_hand(x, p, out, s, k, d, fill):
+    """x framed by p pixels of fill on the top and left and enough on the bottom and right for every window."""
+    need = [(o - 1) * si + di * (ki - 1) + 1 for o, si, ki, di in zip(out, s, k, d)]
+    after = [max(pi, n - h - pi) for pi, n, h in zip(p, need, x.shape[-2:])]
+    return np.pad(x, [(0, 0), (0, 0), (p[0], after[0]), (p[1], after[1])], constant_values=fill)
+
+
+@given(core_case())
+def test_output_size_core_is_the_public_rule(case):
+    x, k, s, p, d, ceil = case
+    for axis in range(2):
+        size = x.shape[-2 + axis]
+        assert (P._pool_output_size_core(size, k[axis], s[axis], p[axis], d[axis], ceil)
+                == P.pool_output_size(size, k[axis], s[axis], p[axis], d[axis], ceil))
+
+
+@given(core_case())
+def test_max_pool2d_core_agrees_with_public_and_torch(case):
+    x, k, s, p, d, ceil = case
+    out = tuple(P.pool_output_size(h, ki, si, pi, di, ceil) for h, ki, si, pi, di in zip(x.shape[-2:], k, s, p, d))
+    xp = padded_by_hand(x, p, out, s, k, d, -np.inf)
+    before = xp.copy()
+    core = P._max_pool2d_core(xp, k, s, d, out)
+    assert core.shape == x.shape[:-2] + out and not np.shares_memory(core, xp)
+    assert np.array_equal(core, P.max_pool2d(x, k, s, p, d, ceil))
+    assert np.array_equal(core, F.max_pool2d(torch.from_numpy(x), k, s, p, d, ceil).numpy())
+    assert np.array_equal(xp, before)
+
+
+@given(core_case())
+def test_avg_pool2d_core_agrees_with_public(case):
+    x, k, s, p, _, ceil = case
+    one = (1, 1)
+    out = tuple(P.pool_output_size(h, ki, si, pi, 1, ceil) for h, ki, si, pi in zip(x.shape[-2:], k, s, p))
+    xp = padded_by_hand(x, p, out, s, k, one, 0.0)
+    # With divisor_override the divisor is one number for every window, whatever the padding.
+    core = P._avg_pool2d_core(xp, k, s, out, 7.0)
+    assert not np.shares_memory(core, xp)
+    assert np.allclose(core, P.avg_pool2d(x, k, s, p, ceil, divisor_override=7), rtol=1e-12, atol=1e-12)
+    ref = F.avg_pool2d(torch.from_numpy(x), k, s, p, ceil, divisor_override=7).numpy()
+    assert np.allclose(core, ref, rtol=1e-12, atol=1e-12)
+
+
+def test_avg_pool2d_core_with_a_divisor_per_window():
+    x = np.arange(30.0).reshape(1, 1, 5, 6)
+    xp = np.pad(x, [(0, 0), (0, 0), (1, 1), (1, 1)])
+    counts = np.outer([2, 3, 2], [2, 3, 3])  # 3x3 windows, stride 2, padding 1: input pixels per window
+    core = P._avg_pool2d_core(xp, (3, 3), (2, 2), (3, 3), counts.astype(float))
+    assert np.array_equal(core, P.avg_pool2d(x, 3, 2, 1, count_include_pad=False))
+    assert core[0, 0, 0, 0] == (0 + 1 + 6 + 7) / 4
+
+
+@given(st.integers(1, 6), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_max_unpool2d_core_agrees_with_public(h, w, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((2, 3, h, w))
+    size = (2 * h + 1, 2 * w)
+    idx = np.stack([rng.permutation(size[0] * size[1])[:h * w] for _ in range(6)]).reshape(x.shape)
+    core = P._max_unpool2d_core(x, idx, size)
+    assert core.shape == (2, 3) + size and np.count_nonzero(core) == np.count_nonzero(x)
+    assert np.array_equal(core, P.max_unpool2d(x, idx, 2, output_size=size))
+    assert np.array_equal(core, F.max_unpool2d(torch.from_numpy(x), torch.from_numpy(idx), 2, output_size=size).numpy())
+
+
+@given(st.lists(st.tuples(st.integers(1, 5), st.integers(1, 3), st.integers(1, 3)), min_size=1, max_size=5))
+def test_receptive_field_core_agrees_with_public(layers):
+    ks, ss, ds = (tuple(v) for v in zip(*layers))
+    assert P._receptive_field_core(ks, ss, ds) == P.receptive_field(list(ks), list(ss), list(ds))
+    assert P._receptive_field_core((2, 2, 2), (2, 2, 2), (1, 1, 1)) == (2, 4, 8)

@@ -15,6 +15,10 @@ padding never wins; average pooling pads with zeros and chooses what to divide b
 ``k`` offsets of a window, never over pixels; max pooling is separable (rows, then columns), so a ``k x k``
 window costs ``2k`` passes of ``np.maximum`` over strided views.
 
+Each operator has a short teaching core, ``_<name>_core`` (the chapter's equation in NumPy, no checks), which
+the chapter shows; the public function checks its arguments, pads the input, computes the output size and
+divisors, and calls it. Max pooling with ``return_indices`` and integer average pooling keep their own paths.
+
 No torch here: PyTorch is the oracle the tests and the chapter compare these functions with.
 """
 from __future__ import annotations
@@ -36,6 +40,17 @@ _LAYOUT = "(N, C, H, W) or (C, H, W)"
 
 def _one_int(name: str, value: Any, minimum: int) -> int:
     return int_tuple(name, value, 1, minimum=minimum)[0]
+
+
+def _pool_output_size_core(size, kernel_size, stride, padding, dilation, ceil_mode):
+    """Output length along one axis: eq-pool-size, or eq-pool-size-ceil in ceil mode."""
+    room = size + 2 * padding - dilation * (kernel_size - 1) - 1
+    if not ceil_mode:
+        return room // stride + 1
+    out = -(-room // stride) + 1  # a ceiling division in integers
+    if (out - 1) * stride >= size + padding:  # the last window would start in padding
+        out -= 1
+    return out
 
 
 def pool_output_size(size: int, kernel_size: int, stride: int | None = None, padding: int = 0, dilation: int = 1,
@@ -63,15 +78,9 @@ def pool_output_size(size: int, kernel_size: int, stride: int | None = None, pad
     if padding > kernel_size // 2:
         raise ValueError(f"padding must be at most half of kernel_size (kernel_size // 2 = {kernel_size // 2}), "
                          f"got padding={padding} with kernel_size={kernel_size}")
-    span = dilation * (kernel_size - 1) + 1
-    room = size + 2 * padding - span
-    if ceil_mode:
-        out = -(-room // stride) + 1
-        if (out - 1) * stride >= size + padding:
-            out -= 1
-    else:
-        out = room // stride + 1
+    out = _pool_output_size_core(size, kernel_size, stride, padding, dilation, ceil_mode)
     if out < 1:
+        span = dilation * (kernel_size - 1) + 1
         raise ValueError(f"the window (dilation*(kernel_size-1)+1 = {span} pixels) does not fit in the padded input "
                          f"(size + 2*padding = {size + 2 * padding} pixels): output size would be {out}; "
                          f"got size={size}, kernel_size={kernel_size}, padding={padding}, dilation={dilation}")
@@ -112,11 +121,7 @@ def _geometry(x: np.ndarray, kernel_size, stride, padding, dilation, ceil_mode):
                              f"kernel_size={kernel_size}")
     out = []
     for axis, size in enumerate(x.shape[-2:]):
-        span = d[axis] * (k[axis] - 1) + 1
-        room = size + 2 * p[axis] - span
-        n = (-(-room // s[axis]) + 1) if ceil_mode else (room // s[axis] + 1)
-        if ceil_mode and (n - 1) * s[axis] >= size + p[axis]:
-            n -= 1
+        n = _pool_output_size_core(size, k[axis], s[axis], p[axis], d[axis], ceil_mode)
         if n < 1:
             raise ValueError(f"the window (kernel_size={kernel_size}, dilation={dilation}) is larger than the input "
                              f"of shape {tuple(x.shape)} padded by padding={padding}: the output would have size "
@@ -157,6 +162,24 @@ def _taps(n_out: int, stride: int, dilation: int, kernel: int):
 # max pooling
 # ----------------------------------------------------------------------------------------------------------------
 
+def _max_pool2d_core(xp, k, s, d, out):
+    """Max pooling of the padded input xp (eq-max-pool): out = (Ho, Wo) pixels, each the
+    largest tap xp[s*i + d*a, s*j + d*b], 0 <= a, b < k; k, s, d are (height, width)."""
+    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = k, s, d, out
+    # tap a of every window: the rows sh*i + dh*a for i < ho, one strided slice
+    rows = [slice(dh * a, dh * a + sh * (ho - 1) + 1, sh) for a in range(kh)]
+    cols = [slice(dw * b, dw * b + sw * (wo - 1) + 1, sw) for b in range(kw)]
+    # max is separable: over the window's rows, then over its columns. The first and
+    # last taps make a new array (also when k = 1), the others update it in place.
+    r = np.maximum(xp[..., rows[0], :], xp[..., rows[-1], :])
+    for sl in rows[1:-1]:
+        np.maximum(r, xp[..., sl, :], out=r)
+    y = np.maximum(r[..., cols[0]], r[..., cols[-1]])
+    for sl in cols[1:-1]:
+        np.maximum(y, r[..., sl], out=y)
+    return y
+
+
 def max_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
                return_indices: bool = False):
     """2D max pooling of ``x`` (``(N, C, H, W)`` or ``(C, H, W)``), as ``torch.nn.functional.max_pool2d``.
@@ -182,11 +205,9 @@ def max_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, dilation=1, c
     fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     need = tuple((out[a] - 1) * s[a] + d[a] * (k[a] - 1) + 1 for a in range(2))
     xp = _padded(x, p, need, fill)
-    rows, cols = _taps(out[0], s[0], d[0], k[0]), _taps(out[1], s[1], d[1], k[1])
     if not return_indices:
-        # max is separable: the max over rows of the max over columns is the max over the window.
-        r = _reduce(np.maximum, [xp[..., sl, :] for sl in rows], x.dtype)
-        return _reduce(np.maximum, [r[..., sl] for sl in cols], x.dtype)
+        return _max_pool2d_core(xp, k, s, d, out)
+    rows, cols = _taps(out[0], s[0], d[0], k[0]), _taps(out[1], s[1], d[1], k[1])
     return _max_pool_with_indices(x, xp, k, s, p, d, out, rows, cols)
 
 
@@ -246,6 +267,23 @@ def _window_counts(n_out, size, k, s, p, count_include_pad):
     return np.minimum(end, size) - np.maximum(start, 0)
 
 
+def _avg_pool2d_core(xp, k, s, out, divisor):
+    """Average pooling of the zero-padded input xp (eq-avg-pool): out = (Ho, Wo) pixels,
+    each the sum of the taps xp[s*i + a, s*j + b], 0 <= a, b < k, divided by divisor."""
+    (kh, kw), (sh, sw), (ho, wo) = k, s, out
+    rows = [slice(a, a + sh * (ho - 1) + 1, sh) for a in range(kh)]
+    cols = [slice(b, b + sw * (wo - 1) + 1, sw) for b in range(kw)]
+    # the sum is separable too: over the window's rows, then over its columns
+    r = xp[..., rows[0], :].copy()
+    for sl in rows[1:]:
+        r += xp[..., sl, :]
+    total = r[..., cols[0]].copy()
+    for sl in cols[1:]:
+        total += r[..., sl]
+    total /= divisor  # one number, or one D per output pixel
+    return total
+
+
 def avg_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override: int | None = None):
     """2D average pooling of ``x`` (``(N, C, H, W)`` or ``(C, H, W)``), as ``torch.nn.functional.avg_pool2d``.
@@ -272,10 +310,6 @@ def avg_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, ceil_mode: bo
     k, s, p, _, out = _geometry(x, kernel_size, stride, padding, 1, ceil_mode)
     acc = np.float32 if x.dtype == np.float16 else x.dtype.type
     need = tuple((out[a] - 1) * s[a] + k[a] for a in range(2))
-    xp = _padded(x, p, need, 0)
-    rows, cols = _taps(out[0], s[0], 1, k[0]), _taps(out[1], s[1], 1, k[1])
-    r = _reduce(np.add, [xp[..., sl, :] for sl in rows], acc)
-    total = _reduce(np.add, [r[..., sl] for sl in cols], acc)
     if divisor_override is not None:
         div = np.full(out, divisor_override, dtype=np.int64)
     else:
@@ -283,18 +317,35 @@ def avg_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, ceil_mode: bo
         div = np.outer(_window_counts(out[0], h, k[0], s[0], p[0], count_include_pad),
                        _window_counts(out[1], w, k[1], s[1], p[1], count_include_pad))
     if x.dtype.kind == "i":
+        xp = _padded(x, p, need, 0)
+        rows, cols = _taps(out[0], s[0], 1, k[0]), _taps(out[1], s[1], 1, k[1])
+        r = _reduce(np.add, [xp[..., sl, :] for sl in rows], acc)
+        total = _reduce(np.add, [r[..., sl] for sl in cols], acc)
         # C++ integer division truncates towards zero; floor division does not for negative quotients.
         q = total // div
         q += ((total - q * div) != 0) & ((total < 0) != (div < 0))
         return q
+    # float16 is summed in float32, as PyTorch does
+    xp = _padded(x.astype(acc, copy=False), p, need, 0)
     # One divisor for every window (no padding, or padding counted) is the common case: divide by a scalar.
-    total /= acc(div.flat[0]) if (div == div.flat[0]).all() else div.astype(acc)
-    return total.astype(x.dtype, copy=False)
+    divisor = acc(div.flat[0]) if (div == div.flat[0]).all() else div.astype(acc)
+    return _avg_pool2d_core(xp, k, s, out, divisor).astype(x.dtype, copy=False)
 
 
 # ----------------------------------------------------------------------------------------------------------------
 # max-unpooling
 # ----------------------------------------------------------------------------------------------------------------
+
+def _max_unpool2d_core(x, indices, size):
+    """Max-unpooling (eq-max-unpool): zeros of size = (Ho, Wo) per channel, except that
+    u[indices[i, j]] = x[i, j], indices being flat (row * Wo + col) in each channel."""
+    planes = x.reshape(-1, x.shape[-2] * x.shape[-1])  # one row per channel
+    plane = size[0] * size[1]
+    u = np.zeros(planes.shape[0] * plane, dtype=x.dtype)
+    start = np.arange(planes.shape[0])[:, None] * plane  # where each channel begins
+    u[indices.reshape(planes.shape) + start] = planes
+    return u.reshape(x.shape[:-2] + tuple(size))
+
 
 def max_unpool2d(x: np.ndarray, indices: np.ndarray, kernel_size, stride=None, padding=0, output_size=None):
     """Partial inverse of :func:`max_pool2d`, as ``torch.nn.functional.max_unpool2d`` ({eq}`eq-max-unpool`).
@@ -342,17 +393,22 @@ def max_unpool2d(x: np.ndarray, indices: np.ndarray, kernel_size, stride=None, p
         bad = indices[(indices < 0) | (indices >= plane)].flat[0]
         raise ValueError(f"indices must lie in [0, {plane}) for an output of size {size[0]}x{size[1]}, "
                          f"got index {int(bad)}")
-    lead = x.shape[:-2]
-    planes = int(np.prod(lead))
-    y = np.zeros(planes * plane, dtype=x.dtype)
-    flat = indices.reshape(planes, -1) + (np.arange(planes) * plane)[:, None]
-    y[flat] = x.reshape(planes, -1)
-    return y.reshape(lead + size)
+    return _max_unpool2d_core(x, indices, size)
 
 
 # ----------------------------------------------------------------------------------------------------------------
 # receptive field of a stack of windows
 # ----------------------------------------------------------------------------------------------------------------
+
+def _receptive_field_core(kernel_sizes, strides, dilations):
+    """Receptive field after each layer of a stack (eq-receptive); r_0 = J_0 = 1."""
+    sizes, field, jump = [], 1, 1
+    for k, s, d in zip(kernel_sizes, strides, dilations):
+        field += d * (k - 1) * jump  # r_l = r_(l-1) + d_l (k_l - 1) J_(l-1)
+        jump *= s  # J_l = J_(l-1) s_l: the next layer's input pixels are further apart
+        sizes.append(field)
+    return tuple(sizes)
+
 
 def receptive_field(kernel_sizes, strides=None, dilations=None) -> tuple[int, ...]:
     """Receptive field, in input pixels along one axis, after each layer of a stack ({eq}`eq-receptive`).
@@ -372,9 +428,4 @@ def receptive_field(kernel_sizes, strides=None, dilations=None) -> tuple[int, ..
     ks = int_tuple("kernel_sizes", tuple(kernel_sizes), n, minimum=1)
     ss = ks if strides is None else int_tuple("strides", strides, n, minimum=1)
     ds = (1,) * n if dilations is None else int_tuple("dilations", dilations, n, minimum=1)
-    sizes, field, jump = [], 1, 1
-    for k, s, d in zip(ks, ss, ds):
-        field += d * (k - 1) * jump
-        jump *= s
-        sizes.append(field)
-    return tuple(sizes)
+    return _receptive_field_core(ks, ss, ds)
