@@ -178,8 +178,10 @@ def test_progress_lines_and_evaluate(capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2 and lines[0].startswith("FCN-32s: epoch 1/2  loss ") and lines[1].endswith(" s")
     scores = N.evaluate(model, x, y)
-    assert set(scores) == {"mean_iou", "pixel_accuracy", "boundary_f1"}
+    assert set(scores) == {"mean_iou", "pixel_accuracy", "boundary_f1", "class_iou"}
+    iou = np.array(scores.pop("class_iou"))
     assert all(0.0 <= v <= 1.0 for v in scores.values())
+    assert iou.shape == (NUM_CLASSES,) and scores["mean_iou"] == pytest.approx(np.nanmean(iou))
     pred = N.predict(model, x)
     assert pred.shape == y.shape and pred.dtype == np.int64
 
@@ -363,3 +365,20 @@ def test_cached_compare_variants(tmp_path, monkeypatch, capsys):
         N.cached_compare_variants(return_models=True)
     with pytest.raises(TypeError, match=r"unexpected keyword arguments \['epoch'\]"):
         N.cached_compare_variants(epoch=1)
+
+
+def test_teaching_cores_agree_with_the_public_functions():
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        layers = [(str(rng.choice(["conv", "pool", "deconv"])), int(rng.integers(1, 8)), int(rng.integers(1, 4)),
+                   int(rng.integers(0, 3))) for _ in range(int(rng.integers(0, 6)))]
+        assert N.coord_map(layers) == N._coord_map_core(layers)
+    assert N._coord_map_core([("pool", 2, 2, 0)] * 3) == (8.0, 3.5)
+    assert N._coord_map_core([("pool", 2, 2, 0), ("deconv", 4, 2, 1)]) == (1.0, 0.0)   # back onto the pixels
+    weight = rng.standard_normal((4, 3 * 2 * 5)).astype(np.float32)
+    kernel = N._convolutionalize_core(weight, 3, 2, 5)
+    np.testing.assert_array_equal(kernel, weight.reshape(4, 3, 2, 5))
+    lin = nn.Linear(30, 4)
+    with torch.no_grad():
+        lin.weight.copy_(torch.from_numpy(weight))
+    np.testing.assert_array_equal(N.convolutionalize(lin, 3, (2, 5)).weight.detach().numpy(), kernel)

@@ -90,7 +90,7 @@ def coord_map(layers: Sequence[tuple]) -> tuple[float, float]:
     This is how the FCN authors computed their crop offsets. Raises ``ValueError`` for an unknown kind or a bad
     layer tuple.
     """
-    a, b = 1.0, 0.0
+    checked = []
     for n, layer in enumerate(layers):
         if not (isinstance(layer, tuple) and len(layer) == 4):
             raise ValueError(f"layers[{n}] must be (kind, kernel_size, stride, padding), got {_show(layer)}")
@@ -99,13 +99,21 @@ def coord_map(layers: Sequence[tuple]) -> tuple[float, float]:
         k = int_tuple(f"layers[{n}] kernel_size", k, 1, minimum=1)[0]
         s = int_tuple(f"layers[{n}] stride", s, 1, minimum=1)[0]
         p = int_tuple(f"layers[{n}] padding", p, 1, minimum=0)[0]
-        shift = (k - 1) / 2 - p
-        if kind == "deconv":                      # x_in = (x_out - shift) / s
-            la, lb = 1.0 / s, -shift / s
-        else:                                     # x_in = s * x_out + shift
-            la, lb = float(s), shift
-        a, b = a * la, a * lb + b
-    return a, b
+        checked.append((kind, k, s, p))
+    return _coord_map_core(checked)
+
+
+def _coord_map_core(layers):
+    """(a, b) with x_first = a * x_last + b, over (kind, k, s, p) layers in order."""
+    a, b = 1.0, 0.0
+    for kind, k, s, p in layers:
+        shift = (k - 1) / 2 - p                 # where output 0 sits in the input
+        if kind == "deconv":                    # inverse: x_in = (x_out - shift) / s
+            la, lb = 1 / s, -shift / s
+        else:                                   # conv, pool: x_in = s * x_out + shift
+            la, lb = s, shift
+        a, b = a * la, a * lb + b               # x_first = a * (la * x + lb) + b
+    return float(a), float(b)
 
 
 def crop_offset(layers_a: Sequence[tuple], layers_b: Sequence[tuple]) -> int:
@@ -178,11 +186,21 @@ def convolutionalize(linear: nn.Linear, in_channels: int, kernel_size) -> nn.Con
         raise ValueError(f"in_channels*kh*kw must equal linear.in_features={linear.in_features}, got "
                          f"{c}*{kh}*{kw} = {c * kh * kw}")
     conv = nn.Conv2d(c, linear.out_features, (kh, kw), bias=linear.bias is not None)
+    kernel = _convolutionalize_core(linear.weight.detach().cpu().numpy(), c, kh, kw)
     with torch.no_grad():
-        conv.weight.copy_(linear.weight.reshape(linear.out_features, c, kh, kw))
+        conv.weight.copy_(torch.from_numpy(kernel))
         if linear.bias is not None:
-            conv.bias.copy_(linear.bias)
+            conv.bias.copy_(linear.bias)          # b_o is the same number at every position
     return conv
+
+
+def _convolutionalize_core(weight, c, kh, kw):
+    """Kernels w_o[c, u, v] = W[o, (c, u, v)] of a weight W of shape (O, C*kh*kw)."""
+    o = weight.shape[0]
+    kernel = np.empty((o, c, kh, kw), dtype=weight.dtype)
+    for n, (ch, u, v) in enumerate(np.ndindex(c, kh, kw)):  # c, then u, then v
+        kernel[:, ch, u, v] = weight[:, n]
+    return kernel
 
 
 def _stage(c_in: int, c_out: int, convs: int) -> nn.Sequential:
@@ -464,18 +482,20 @@ def predict(model: nn.Module, images, batch_size: int = 64, device: str | None =
     return torch.cat(out).numpy()
 
 
-def evaluate(model: FCN, images, labels, tolerance: float = 2.0, **kwargs) -> dict[str, float]:
-    """``{"mean_iou", "pixel_accuracy", "boundary_f1"}`` of ``model`` on ``images``/``labels`` (see metrics).
+def evaluate(model: FCN, images, labels, tolerance: float = 2.0, **kwargs) -> dict[str, Any]:
+    """``{"mean_iou", "pixel_accuracy", "boundary_f1", "class_iou"}`` of ``model`` on ``images``/``labels``.
 
-    Mean IoU is pooled over all pixels of all images ({eq}`eq-mean-iu`); boundary F1 uses ``tolerance`` pixels
-    and is averaged over images. ``kwargs`` go to :func:`predict`.
+    Mean IoU is pooled over all pixels of all images ({eq}`eq-mean-iu`); ``class_iou`` is the list of the
+    per-class IoUs it averages (NaN for a class absent from both, see :func:`updown.metrics.class_iou`);
+    boundary F1 uses ``tolerance`` pixels and is averaged over images. ``kwargs`` go to :func:`predict`.
     """
     pred = predict(model, images, **kwargs)
     target = _as_labels("labels", labels, _as_images("images", images), model.num_classes).numpy()
     k = model.num_classes
     return {"mean_iou": metrics.mean_iou(pred, target, k),
             "pixel_accuracy": metrics.pixel_accuracy(pred, target, k),
-            "boundary_f1": metrics.boundary_f1(pred, target, k, tolerance)}
+            "boundary_f1": metrics.boundary_f1(pred, target, k, tolerance),
+            "class_iou": [float(v) for v in metrics.class_iou(pred, target, k)]}
 
 
 def make_split(seed: int = DEFAULTS["seed"], image_size: int = DEFAULTS["image_size"],
@@ -501,8 +521,8 @@ def compare_variants(variants: Iterable[str] = VARIANTS, *, image_size: int = DE
 
     The images are those of :func:`make_split`; every model is built and trained under ``seed``;
     ``learnable_upsampling``, ``zero_init_skips`` and ``upsampler`` go to :class:`FCN`. Returns
-    a list of rows ``{"variant", "mean_iou", "pixel_accuracy", "boundary_f1", "seconds"}`` (``seconds``: training
-    time), plus ``{variant: model}`` when ``return_models``.
+    a list of rows ``{"variant", "mean_iou", "pixel_accuracy", "boundary_f1", "class_iou", "seconds"}`` (see
+    :func:`evaluate`; ``seconds``: training time), plus ``{variant: model}`` when ``return_models``.
     """
     variants = list(variants)
     for v in variants:
@@ -569,6 +589,101 @@ def cached_compare_variants(variants: Iterable[str] = VARIANTS, name: str = "fcn
     return [dict(r) for r in rows], models
 
 
+#: The CPUs of the variation measurement: the machine's own kernels and two older x86-64 CPUs that PyTorch,
+#: oneDNN and NumPy imitate when these environment variables are set (they must be set before torch is imported,
+#: so each configuration runs in its own process). The same settings as ``make test-portable``.
+EMULATED_CPUS = {
+    "native": {},
+    "sse41": {"ATEN_CPU_CAPABILITY": "default", "ONEDNN_MAX_CPU_ISA": "SSE41",
+              "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4", "OMP_NUM_THREADS": "1"},
+    "avx2": {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "NPY_DISABLE_CPU_FEATURES": "X86_V4",
+             "OMP_NUM_THREADS": "2"},
+}
+#: The seeds of the variation measurement.
+VARIATION_SEEDS = (0, 1, 2)
+
+
+def variation_key() -> str:
+    """The code hash a variation table must carry: the source of fcn, data and metrics and the settings."""
+    settings = {"defaults": DEFAULTS, "seeds": list(VARIATION_SEEDS), "cpus": EMULATED_CPUS, "device": "cpu"}
+    return _cache.code_hash([sys.modules[__name__], _data, metrics], settings)
+
+
+def _variation_run(seed: int) -> dict:
+    """The chapter's two experiments for one seed on the CPU: the three variants, and FCN-8s with fixed 2x."""
+    rows = compare_variants(seed=seed, device="cpu", progress=False)
+    fixed = compare_variants(["8s"], seed=seed, device="cpu", learnable_upsampling=False, progress=False)
+    for r in rows + fixed:
+        r.pop("seconds")
+    return {"seed": seed, "rows": rows, "fixed_8s": fixed[0], "config": _cache.cpu_config()}
+
+
+def measure_variation(path=None, seeds: Sequence[int] = VARIATION_SEEDS, cpus: Sequence[str] = tuple(EMULATED_CPUS),
+                      log=print) -> dict:
+    """Run :func:`_variation_run` for every seed under every CPU of :data:`EMULATED_CPUS` (one process each).
+
+    Returns ``{"code_hash", "settings", "runs"}``; with ``path``, also writes it there as a Python module
+    (``src/updown/_fcn_variation.py`` is the one the chapter reads). About a minute per seed and CPU.
+    """
+    import json
+    import os
+    import subprocess
+
+    runs = []
+    for cpu in cpus:
+        env = dict(os.environ, **EMULATED_CPUS[cpu])
+        for seed in seeds:
+            code = f"import json, updown.fcn as f; print(json.dumps(f._variation_run({int(seed)})))"
+            start = time.perf_counter()
+            out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+            run = dict(json.loads(out.stdout.strip().splitlines()[-1]), cpu=cpu)
+            runs.append(run)
+            log(f"{cpu} seed {seed}: " + ", ".join(f"{r['variant']} {r['mean_iou']:.3f}" for r in run["rows"])
+                + f", fixed {run['fixed_8s']['mean_iou']:.3f}  ({time.perf_counter() - start:.0f} s)")
+    result = {"code_hash": variation_key(), "settings": dict(DEFAULTS, device="cpu"), "runs": runs}
+    if path is not None:
+        text = ('"""The FCN chapter\'s variation table: written by ``python -m updown.fcn --variation``, do '
+                'not edit.\n\nEach run: one seed, one CPU configuration (see ``updown.fcn.EMULATED_CPUS``). '
+                '``code_hash`` is ``updown.fcn.variation_key()`` of the code that produced it.\n"""\n'
+                'import json\n\nRESULTS = json.loads(r"""\n'
+                + json.dumps(result, indent=1, sort_keys=True) + '\n""")\n')
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    return result
+
+
+def variation_summary(runs: Sequence[dict]) -> dict[str, Any]:
+    """How much the results of :func:`measure_variation` move, from its ``runs``.
+
+    For each metric (``mean_iou``, ``boundary_f1``) and each of ``FCN-32s``, ``FCN-16s``, ``FCN-8s`` and
+    ``FCN-8s fixed``: ``by_seed`` (largest range over the seeds on one CPU), ``by_cpu`` (largest range over the
+    CPUs for one seed) and ``range`` (min, max over all runs). ``gaps``: the smallest FCN-16s minus FCN-32s and
+    FCN-8s minus FCN-16s over the runs, and the (min, max) of learned minus fixed FCN-8s.
+    """
+    def value(run, name, metric):
+        row = run["fixed_8s"] if name == "FCN-8s fixed" else next(r for r in run["rows"] if r["variant"] == name)
+        return row[metric]
+
+    seeds = sorted({r["seed"] for r in runs})
+    cpus = sorted({r["cpu"] for r in runs})
+    table = {}
+    for metric in ("mean_iou", "boundary_f1"):
+        for name in ("FCN-32s", "FCN-16s", "FCN-8s", "FCN-8s fixed"):
+            at = {(r["seed"], r["cpu"]): value(r, name, metric) for r in runs}
+            spread = lambda vals: max(vals) - min(vals)  # noqa: E731
+            table[metric, name] = {
+                "by_seed": max(spread([at[s, c] for s in seeds if (s, c) in at]) for c in cpus),
+                "by_cpu": max(spread([at[s, c] for c in cpus if (s, c) in at]) for s in seeds),
+                "range": (min(at.values()), max(at.values()))}
+    gaps = {}
+    for metric in ("mean_iou", "boundary_f1"):
+        gaps[metric, "16s-32s"] = min(value(r, "FCN-16s", metric) - value(r, "FCN-32s", metric) for r in runs)
+        gaps[metric, "8s-16s"] = min(value(r, "FCN-8s", metric) - value(r, "FCN-16s", metric) for r in runs)
+        diffs = [value(r, "FCN-8s", metric) - value(r, "FCN-8s fixed", metric) for r in runs]
+        gaps[metric, "learned-fixed"] = (min(diffs), max(diffs))
+    return {"table": table, "gaps": gaps}
+
+
 def format_table(rows: Sequence[dict]) -> str:
     """The rows of :func:`compare_variants` as a plain text table (metrics to 3 decimals)."""
     lines = [f"{'variant':<8} {'mean IoU':>9} {'pixel acc':>10} {'boundary F1':>12} {'seconds':>8}"]
@@ -607,7 +722,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--random-skips", action="store_true", help="initialise the pool4/pool3 scorers randomly "
                         "instead of with zeros")
     parser.add_argument("--quiet", action="store_true", help="do not print a progress line per epoch")
+    parser.add_argument("--variation", metavar="PATH", help="instead: measure the chapter's results for seeds "
+                        "0, 1, 2 under each emulated CPU (about ten minutes) and write the table to PATH "
+                        "(src/updown/_fcn_variation.py)")
     args = parser.parse_args(argv)
+    if args.variation:
+        measure_variation(args.variation)
+        return 0
     try:
         rows = compare_variants(image_size=args.image_size, num_train=args.train, num_test=args.test,
                                 epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
