@@ -158,3 +158,137 @@ def test_explore_live_builds_widgets(monkeypatch):
     slider = box.children[0].children[0]
     assert (slider.min, slider.max, slider.value, slider.description) == (0.0, 2.0, 1.0, "k")
     plt.close("all")
+
+
+# ---- animations: palette frames ----------------------------------------------------------------------------------
+def _frames(html):
+    import base64
+    import io
+
+    from PIL import Image
+
+    return [Image.open(io.BytesIO(base64.b64decode(m.group(2).replace("\\\n", ""))))
+            for m in plot._FRAME.finditer(html)]
+
+
+def _draw_ramp(fig, shift):
+    ax = fig.add_subplot()
+    ax.imshow(np.add.outer(np.arange(40.0), np.arange(60.0)) + shift)
+    ax.set_title(f"shift {shift}")
+
+
+def test_animation_frames_are_palette_pngs_close_to_the_originals():
+    anim = plot.animate(_draw_ramp, [0, 10, 20], figsize=(3, 2), alt="A colour ramp moving to the right.")
+    html = anim._repr_html_()
+    lighter = _frames(html)
+    assert len(lighter) == 3 and all(im.mode == "P" for im in lighter)
+    assert 'alt="A colour ramp moving to the right."' in html
+    # the same frames before re-encoding: the palette changes a pixel by about one level of 255 on average
+    from matplotlib import animation as mpl_animation
+
+    fig = plt.figure(figsize=(3, 2), layout="constrained")
+
+    def frame(k):
+        fig.clear()
+        _draw_ramp(fig, [0, 10, 20][k])
+
+    raw_html = mpl_animation.FuncAnimation(fig, frame, frames=3).to_jshtml(default_mode="once")
+    plt.close(fig)
+    original = _frames(raw_html)
+    assert [im.size for im in original] == [im.size for im in lighter]
+    assert len(html) < 0.7 * len(raw_html)
+    for a, b in zip(original, lighter):
+        err = np.abs(np.asarray(a.convert("RGB"), float) - np.asarray(b.convert("RGB"), float))
+        assert err.mean() < 2.0, err.mean()
+
+
+def test_palette_frames_keep_a_frame_that_would_grow():
+    import base64
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("P", (4, 4)).save(buf, format="PNG")  # already tiny: re-encoding cannot make it smaller
+    payload = base64.b64encode(buf.getvalue()).decode()
+    html = f'  frames[0] = "data:image/png;base64,{payload}"\n'
+    assert plot._palette_frames(html) == html
+
+
+# ---- the map of the book --------------------------------------------------------------------------------------------
+def test_book_map_places_every_chapter_and_describes_it():
+    from updown.plot import book
+
+    chapters = [(name, str(k + 1), f"Title {k + 1}") for k, name in enumerate(book.PLACES)]
+    fig = book.book_map(chapters)
+    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    for _, number, title in chapters:
+        assert f"{number}  {title}" in texts
+    alt = book.map_alt(chapters)
+    assert all(f"{n} {t}" in alt for _, n, t in chapters) and alt.endswith(".")
+    plt.close(fig)
+    # a part of the network without a chapter yet shows no chapter list, and its chapters are not in the alt text
+    fig = book.book_map(chapters[:1])
+    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "1  Title 1" in texts and "Title 2" not in texts and "Title 2" not in book.map_alt(chapters[:1])
+    plt.close(fig)
+
+
+def test_book_map_rejects_a_chapter_without_a_place():
+    from updown.plot import book
+
+    with pytest.raises(ValueError, match=r"chapters: no place on the map for '09_unet'"):
+        book.book_map([("09_unet", "9", "U-Net")])
+
+
+# ---- the notebook comparison of make test (book/_ext/run_notebooks.py) ---------------------------------------------
+def _runner():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "book" / "_ext" / "run_notebooks.py"
+    spec = importlib.util.spec_from_file_location("run_notebooks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _nb(*cells):
+    return {"cells": [{"cell_type": "code", "execution_count": 1, "source": src, "metadata": {"tags": tags},
+                       "outputs": outs} for src, tags, outs in cells]}
+
+
+def _out(text, name="stdout"):
+    return {"output_type": "stream", "name": name, "text": text}
+
+
+def test_compare_cells_follows_nbval_rules():
+    run = _runner()
+    patterns = run.sanitize_patterns()
+    stored = _nb(("print(x)", [], [_out("error < 1e-6\n")]),
+                 ("train()", ["nbval-ignore-output"], [_out("IoU 0.301\n")]),
+                 ("obj", [], [{"output_type": "execute_result", "execution_count": 3, "metadata": {},
+                               "data": {"text/plain": "<Obj at 0x7f00aa11bb22>", "image/png": "AAAA"}}]))
+    same = _nb(("print(x)", [], [_out("error < 1e-6\n")]),
+               ("train()", ["nbval-ignore-output"], [_out("IoU 0.278\n")]),  # ignored: trained digits
+               ("obj", [], [{"output_type": "execute_result", "execution_count": 9, "metadata": {},
+                             "data": {"text/plain": "<Obj at 0x55d0cc99ee11>", "image/png": "BBBB"}}]))
+    assert run.compare_cells(stored, same, patterns) == []
+    changed = _nb(("print(x)", [], [_out("error < 1e-5\n")]), *[(c["source"], c["metadata"]["tags"], c["outputs"])
+                                                              for c in same["cells"][1:]])
+    problems = run.compare_cells(stored, changed, patterns)
+    assert len(problems) == 1 and "code cell 0" in problems[0] and "error < 1e-5" in problems[0]
+    missing = _nb(*[(c["source"], c["metadata"]["tags"], c["outputs"]) for c in same["cells"][:2]],
+                  ("obj", [], []))
+    assert "output fields differ" in run.compare_cells(stored, missing, patterns)[0]
+
+
+def test_compare_cells_merges_streams_and_reads_comment_markers():
+    run = _runner()
+    stored = _nb(("print(1); print(2)", [], [_out("1\n2\n")]),
+                 ("# NBVAL_IGNORE_OUTPUT\nprint(t)", [], [_out("0.31 s\n")]))
+    fresh = _nb(("print(1); print(2)", [], [_out("1\n"), _out("2\n")]),
+                ("# NBVAL_IGNORE_OUTPUT\nprint(t)", [], [_out("0.29 s\n")]))
+    assert run.compare_cells(stored, fresh, []) == []
+    fresh["cells"][0]["outputs"] = [_out("1\n"), _out("2\n", name="stderr")]
+    assert run.compare_cells(stored, fresh, [])

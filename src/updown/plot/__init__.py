@@ -196,6 +196,35 @@ def _with_alt(html: str, alt: str) -> str:
     return re.sub(r"<img id=", f'<img alt="{html_lib.escape(alt, quote=True)}" id=', html, count=1)
 
 
+#: A frame of a ``to_jshtml`` player: ``frames[k] = "data:image/png;base64,<payload with escaped newlines>"``.
+_FRAME = re.compile(r'(frames\[\d+\] = "data:image/png;base64,)((?:[A-Za-z0-9+/=]|\\\n)+)"')
+
+
+def _palette_frames(html: str, colors: int = 256) -> str:
+    """The player's PNG frames re-encoded as palette PNGs of at most ``colors`` colours (about 3x smaller).
+
+    The book's figures are flat colours, text and colormaps on white: an adaptive palette without dithering
+    moves a pixel by about one level of 255 on average (a photograph's rare colours by a few tens of levels);
+    a frame that would not get smaller keeps its original PNG.
+    """
+    import base64
+    import io
+
+    from PIL import Image
+
+    def lighter(match):
+        raw = base64.b64decode(match.group(2).replace("\\\n", ""))
+        rgb = Image.open(io.BytesIO(raw)).convert("RGB")
+        pal = rgb.quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        out = io.BytesIO()
+        pal.save(out, format="PNG")
+        small = out.getvalue()
+        data = base64.b64encode(small if len(small) < len(raw) else raw).decode("ascii")
+        return f'{match.group(1)}{data}"'
+
+    return _FRAME.sub(lighter, html)
+
+
 def _offline_player(html: str) -> str:
     """``to_jshtml`` output with no request to leave the page: no Font Awesome link, icons as inline SVG."""
     html = re.sub(r"<link[^>]*font-awesome[^>]*>\s*", "", html)
@@ -220,7 +249,8 @@ class Animation:
     def __init__(self, anim: animation.Animation, frames: int, what: str = "animation", alt: str = ""):
         if not isinstance(alt, str):
             raise TypeError(f"alt must be a string, got {type(alt).__name__}")
-        self._html = _with_alt(_offline_player(anim.to_jshtml(default_mode="once")), alt or what)
+        html = _palette_frames(anim.to_jshtml(default_mode="once"))
+        self._html = _with_alt(_offline_player(html), alt or what)
         self.alt = alt or what
         self.frames = frames
         self.what = what
