@@ -27,12 +27,16 @@ from torch.utils.data import Dataset
 
 from ._checks import _show, int_tuple
 
-__all__ = ["CLASS_NAMES", "NUM_CLASSES", "CLASS_COLOURS", "make_shapes", "ShapesDataset", "colourize"]
+__all__ = ["CLASS_NAMES", "NUM_CLASSES", "CLASS_COLOURS", "STROKE_WIDTH", "RING_BAND", "make_shapes", "ShapesDataset",
+           "colourize"]
 
 #: The class of each label value, in order.
 CLASS_NAMES = ("background", "disc", "box", "stroke", "ring")
 #: The number of classes K (label values 0 .. K-1).
 NUM_CLASSES = len(CLASS_NAMES)
+#: The range (pixels, at any image size) of the widths of the strokes and of the bands of the rings.
+STROKE_WIDTH = (1.0, 2.5)
+RING_BAND = (1.5, 3.0)
 #: Display colour of each class for label maps (Okabe & Ito palette; background light grey).
 CLASS_COLOURS = np.array([
     [0.92, 0.92, 0.92],   # background
@@ -76,9 +80,9 @@ def _objects(rng: np.random.Generator, n: int, size: int):
     half_h = rng.uniform(3.0, 11.0, (n, m)) * s
     angle = rng.uniform(0.0, np.pi, (n, m))
     length = rng.uniform(14.0, 40.0, (n, m)) * s                     # stroke length
-    width = rng.uniform(1.0, 2.5, (n, m))                            # stroke width, pixels
+    width = rng.uniform(*STROKE_WIDTH, (n, m))                       # stroke width, pixels
     ring_out = rng.uniform(6.0, 13.0, (n, m)) * s
-    band = rng.uniform(1.5, 3.0, (n, m))                             # ring band width, pixels
+    band = rng.uniform(*RING_BAND, (n, m))                           # ring band width, pixels
     colour = _BASE[cls - 1] + rng.uniform(-0.15, 0.15, (n, m, 3))
     colour = np.clip(colour * rng.uniform(0.6, 1.1, (n, m, 1)), 0.0, 1.0)
     return dict(present=present, cls=cls, cx=cx, cy=cy, radius=radius, half_w=half_w, half_h=half_h,
