@@ -70,11 +70,19 @@ def draw_conv_matrix(fig, row: int = 0, size: int = 4, kernel_size: int = 3):
     return fig
 
 
-def conv_matrix_animation(size: int = 4, kernel_size: int = 3):
-    """Animate :func:`draw_conv_matrix` over the rows of C (one frame per output pixel)."""
-    n = (size - kernel_size + 1) ** 2
+def conv_matrix_animation(size: int = 4, kernel_size: int = 3, alt: str = ""):
+    """Animate :func:`draw_conv_matrix` over the rows of C (one frame per output pixel).
+
+    ``alt`` is the player's text alternative; by default a sentence built from the sizes.
+    """
+    out = size - kernel_size + 1
+    n = out ** 2
+    alt = alt or (f"Animation: a {kernel_size}×{kernel_size} window steps over a {size}×{size} input whose "
+                  f"pixels are numbered 0 to {size * size - 1}; beside it the {n}×{size * size} matrix C "
+                  f"highlights the row of that window, holding the taps 1 to {kernel_size ** 2} in the "
+                  f"columns of the window's pixels and 0 elsewhere.")
     return animate(draw_conv_matrix, range(n), param="row", size=size, kernel_size=kernel_size,
-                   figsize=(8.5, 3.0), interval=900, what="rows of C")
+                   figsize=(8.5, 3.0), interval=900, what="rows of C", alt=alt)
 
 
 def draw_sparsity(fig, size: int = 8, kernel_size: int = 3, padding: int = 1, stride: int = 1):
@@ -135,11 +143,16 @@ def draw_scatter_step(fig, step: int = 0, y=None, kernel=None, stride: int = 2, 
     return fig
 
 
-def scatter_animation(y=None, kernel=None, stride: int = 2, padding: int = 0):
-    """Animation of the scatter view, one frame per input pixel."""
+def scatter_animation(y=None, kernel=None, stride: int = 2, padding: int = 0, alt: str = ""):
+    """Animation of the scatter view, one frame per input pixel (``alt``: text alternative, default built)."""
     y = np.array([[1.0, 2.0], [3.0, 4.0]]) if y is None else np.asarray(y, dtype=float)
+    k = 3 if kernel is None else np.asarray(kernel).shape[0]
+    crop = f"; a grey band of {padding} pixel(s) on each side marks what padding crops" if padding else ""
+    alt = alt or (f"Animation of the scatter view: each of the {y.size} input pixels in turn adds a copy of the "
+                  f"{k}×{k} kernel, scaled by its value, to the output canvas, {stride} pixels after the "
+                  f"previous stamp; where stamps overlap their values add up{crop}.")
     return animate(draw_scatter_step, range(y.size), param="step", y=y, kernel=kernel, stride=stride,
-                   padding=padding, figsize=(6.4, 3.3), interval=1000, what="scatter view")
+                   padding=padding, figsize=(6.4, 3.3), interval=1000, what="scatter view", alt=alt)
 
 
 def zero_insert(y, stride: int, kernel_size: int, padding: int = 0, output_padding: int = 0, dilation: int = 1):
@@ -210,14 +223,18 @@ def draw_gather_step(fig, step: int = 0, y=None, kernel=None, stride: int = 2, p
     return fig
 
 
-def gather_animation(y=None, kernel=None, stride: int = 2, padding: int = 0):
-    """Animation of the gather view, one frame per output pixel."""
+def gather_animation(y=None, kernel=None, stride: int = 2, padding: int = 0, alt: str = ""):
+    """Animation of the gather view, one frame per output pixel (``alt``: text alternative, default built)."""
     y = np.array([[1.0, 2.0], [3.0, 4.0]]) if y is None else np.asarray(y, dtype=float)
     k = 3 if kernel is None else np.asarray(kernel).shape[0]
     n = T.conv_transpose_output_size(y.shape[0], k, stride, padding) * \
         T.conv_transpose_output_size(y.shape[1], k, stride, padding)
+    alt = alt or (f"Animation of the gather view: the input with {stride - 1} zero(s) inserted between samples "
+                  f"and a border of {k - 1 - padding} zero(s), shaded, under a {k}×{k} window holding the kernel "
+                  f"rotated by 180 degrees; the window slides with stride 1 and fills the {n} output pixels "
+                  f"one by one with its weighted sums.")
     return animate(draw_gather_step, range(n), param="step", y=y, kernel=kernel, stride=stride,
-                   padding=padding, figsize=(6.4, 3.3), interval=800, what="gather view")
+                   padding=padding, figsize=(6.4, 3.3), interval=800, what="gather view", alt=alt)
 
 
 # --------------------------------------------------------------------------------------- chapter 7: overlaps
