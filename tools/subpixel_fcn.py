@@ -1,0 +1,175 @@
+"""FCN-8s with four kinds of learnable 2x upsampling, over several seeds: the sub-pixel chapter's long run.
+
+    .venv/bin/python tools/subpixel_fcn.py            # writes notebooks/results/subpixel_fcn.json (~15 min)
+
+The two learnable 2x layers of FCN-8s (``upscore2``, ``upscore_pool4``) are, in turn:
+
+* ``transposed``: ``ConvTranspose2d(K, K, 4, stride=2, padding=1)`` initialised bilinear (the FCN paper, and
+  ``updown.fcn`` as it is);
+* ``resize_conv``: nearest resize by 2, then a 3x3 convolution (PyTorch's default initialisation);
+* ``subpixel``: a 3x3 convolution to 4K channels, then pixel shuffle (PyTorch's default initialisation);
+* ``subpixel_icnr``: the same layer with the ICNR initialisation of ``updown.subpixel.icnr``.
+
+For each seed the network is built once under that seed and the two layers are then replaced, so the four
+variants share the backbone's initial weights, the data and the batch order: a paired comparison. Each run is
+trained with ``updown.fcn.train_fcn`` (one thread, deterministic kernels) and evaluated on the held-out images:
+mean IoU, boundary F1, and the checkerboard score (``updown.subpixel.checkerboard_score``, stride 2) of the
+class scores that ``upscore_pool4`` outputs on the test images, before and after training.
+
+The CPU variation is measured on one seed by running it again in a fresh process under each emulated CPU of
+``make test-portable`` (environment variables that must be set before torch is imported). The results file
+records ``code_hash`` (``updown._cache.code_hash`` of the modules in :func:`modules` and the settings), and
+``tests/test_subpixel.py`` fails when it no longer matches the code.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from updown import _cache, data, fcn, metrics, subpixel, transposed
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "notebooks" / "results" / "subpixel_fcn.json"
+KINDS = ("transposed", "resize_conv", "subpixel", "subpixel_icnr")
+LABELS = {"transposed": "transposed conv (bilinear init)", "resize_conv": "resize-conv (nearest, 3x3)",
+          "subpixel": "sub-pixel (random init)", "subpixel_icnr": "sub-pixel (ICNR)"}
+SETTINGS = dict(fcn.DEFAULTS, variant="8s", seeds=[0, 1, 2, 3, 4], kinds=list(KINDS), threads=1, device="cpu",
+                score_layer="upscore_pool4", score_stride=2, variation_seed=0)
+#: The emulated CPUs (as in ``make test-portable``); native is the machine itself.
+CPUS = {
+    "sse41": {"ATEN_CPU_CAPABILITY": "default", "ONEDNN_MAX_CPU_ISA": "SSE41",
+              "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4", "OMP_NUM_THREADS": "1"},
+    "avx2": {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "NPY_DISABLE_CPU_FEATURES": "X86_V4",
+             "OMP_NUM_THREADS": "2"},
+}
+METRICS = ("mean_iou", "boundary_f1", "pixel_accuracy", "checkerboard_init", "checkerboard_trained")
+
+
+def modules():
+    """The modules whose source the results depend on (this script included, under one name however it runs)."""
+    script = types.ModuleType("tools.subpixel_fcn")
+    script.__file__ = str(Path(__file__).resolve())
+    return [script, fcn, subpixel, transposed, data, metrics]
+
+
+def code_hash(settings: dict | None = None) -> str:
+    return _cache.code_hash(modules(), settings or SETTINGS)
+
+
+def upsampler(kind: str, channels: int) -> nn.Module:
+    """The 2x layer of ``kind`` for ``channels`` class-score maps (built from torch's global generator)."""
+    if kind == "transposed":
+        layer = nn.ConvTranspose2d(channels, channels, 4, stride=2, padding=transposed.bilinear_padding(2),
+                                   bias=False)
+        with torch.no_grad():
+            layer.weight.copy_(transposed.bilinear_weight(channels, 2))
+        return layer
+    if kind == "resize_conv":
+        return subpixel.ResizeConv2d(channels, channels, 2, kernel_size=3)
+    if kind == "subpixel":
+        return subpixel.SubPixelConv2d(channels, channels, 2, kernel_size=3)
+    if kind == "subpixel_icnr":
+        return subpixel.SubPixelConv2d(channels, channels, 2, kernel_size=3, init="icnr")
+    raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+
+
+def build(kind: str, seed: int) -> fcn.FCN:
+    """FCN-8s built under ``seed``, its two learnable 2x layers replaced by ``kind`` (seeded by ``seed`` too)."""
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        model = fcn.FCN(data.NUM_CLASSES, SETTINGS["variant"])
+        torch.manual_seed(10_000 + seed)
+        model.upscore2 = upsampler(kind, data.NUM_CLASSES)
+        model.upscore_pool4 = upsampler(kind, data.NUM_CLASSES)
+    return model
+
+
+@torch.no_grad()
+def score_checkerboard(model: fcn.FCN, images: np.ndarray) -> float:
+    """Checkerboard score (stride 2) of the upsampled class scores of ``upscore_pool4`` on ``images``."""
+    model.eval()
+    maps = model.trace(torch.from_numpy(images).float())[SETTINGS["score_layer"]]
+    return subpixel.checkerboard_score(maps.double().numpy(), SETTINGS["score_stride"])
+
+
+def run(seed: int, kinds=KINDS, log=print) -> list[dict]:
+    """Train and evaluate every kind for one seed; one row per kind."""
+    s = SETTINGS
+    train_x, train_y, test_x, test_y = fcn.make_split(seed, s["image_size"], s["num_train"], s["num_test"])
+    rows = []
+    for kind in kinds:
+        model = build(kind, seed)
+        before = score_checkerboard(model, test_x)
+        start = time.perf_counter()
+        fcn.train_fcn(model, train_x, train_y, epochs=s["epochs"], batch_size=s["batch_size"], lr=s["lr"],
+                      seed=seed, device=s["device"], threads=s["threads"], progress=False)
+        seconds = time.perf_counter() - start
+        scores = fcn.evaluate(model, test_x, test_y, threads=s["threads"])
+        row = {"kind": kind, "seed": seed, "mean_iou": scores["mean_iou"], "boundary_f1": scores["boundary_f1"],
+               "pixel_accuracy": scores["pixel_accuracy"], "checkerboard_init": before,
+               "checkerboard_trained": score_checkerboard(model, test_x), "seconds": seconds}
+        log(f"seed {seed} {kind:14s} mIoU {row['mean_iou']:.3f}  BF1 {row['boundary_f1']:.3f}  "
+            f"cb {before:.3f} -> {row['checkerboard_trained']:.3f}  {seconds:.0f} s")
+        rows.append(row)
+    return rows
+
+
+def _emulated(cpu: str, seed: int) -> list[dict]:
+    env = dict(os.environ, **CPUS[cpu])
+    out = subprocess.run([sys.executable, __file__, "--one-seed", str(seed)], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def summarise(result: dict) -> dict:
+    """Mean and standard deviation (ddof=1) over seeds, and the CPU variation, per kind and metric."""
+    table = {}
+    for kind in result["settings"]["kinds"]:
+        rows = [r for r in result["runs"] if r["kind"] == kind]
+        entry = {}
+        for m in METRICS:
+            values = np.array([r[m] for r in rows])
+            native = next(r[m] for r in rows if r["seed"] == result["settings"]["variation_seed"])
+            cpu = max((abs(r[m] - native) for runs in result["cpu_runs"].values() for r in runs
+                       if r["kind"] == kind), default=0.0)
+            entry[m] = {"mean": float(values.mean()), "std": float(values.std(ddof=1)), "cpu": float(cpu),
+                        "values": [float(v) for v in values]}
+        table[kind] = entry
+    return table
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (default %(default)s)")
+    parser.add_argument("--one-seed", type=int, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one_seed is not None:       # a child process under an emulated CPU: print its rows as JSON
+        print(json.dumps(run(args.one_seed, log=lambda *a: None)))
+        return 0
+    start = time.perf_counter()
+    runs = [row for seed in SETTINGS["seeds"] for row in run(seed)]
+    cpu_runs = {}
+    for cpu in CPUS:
+        print(f"seed {SETTINGS['variation_seed']} again under the emulated CPU {cpu} ...", flush=True)
+        cpu_runs[cpu] = _emulated(cpu, SETTINGS["variation_seed"])
+    result = {"code_hash": code_hash(), "settings": SETTINGS, "machine": _cache.cpu_config(), "runs": runs,
+              "cpu_runs": cpu_runs, "minutes": (time.perf_counter() - start) / 60}
+    result["summary"] = summarise(result)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {args.out} (code hash {result['code_hash']}) in {result['minutes']:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
