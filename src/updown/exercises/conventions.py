@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ._common import run_cases
+from ._common import run_by_hand, run_cases
 
 __all__ = ["check_nearest_by_hand", "check_source_coordinate", "check_common_samples", "check_decoder_shift"]
 
@@ -36,7 +36,8 @@ def check_nearest_by_hand(answer) -> str:
     """Exercise 5.1: ``answer()`` returns ``(nearest, nearest_exact)``, two tuples of 5 ints: the input index each
     of the 5 output pixels reads when a row of 3 pixels is resized to 5 with ``mode="nearest"`` and
     ``mode="nearest-exact"``."""
-    return run_cases("Exercise 5.1", answer, [((), {}, ((0, 0, 1, 1, 2), (0, 0, 1, 2, 2)))])
+    return run_by_hand("Exercise 5.1", answer, ((0, 0, 1, 1, 2), (0, 0, 1, 2, 2)),
+                         names=("nearest", "nearest_exact"))
 
 
 def check_source_coordinate(answer) -> str:

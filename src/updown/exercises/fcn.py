@@ -84,6 +84,7 @@ def _numpy_out(answer):
         out = answer(*args)
         return out.detach().numpy() if isinstance(out, torch.Tensor) else out
     wrapped.__name__ = getattr(answer, "__name__", "answer")
+    wrapped.__wrapped__ = answer
     return wrapped
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..interpolation import interpolate
-from ._common import run_cases
+from ._common import run_by_hand, run_cases
 
 __all__ = ["check_weights_4x", "check_linear_weights", "check_upsample_linear_1d", "check_kinks"]
 
@@ -17,7 +17,7 @@ def check_weights_4x(answer) -> str:
     """Exercise 2.1: ``answer()`` returns the four ``(w1, w2)`` pairs of 4x linear upsampling (half-pixel), for the
     output samples ``4m, 4m+1, 4m+2, 4m+3`` away from the edges, as a (4, 2) array or four pairs."""
     expected = np.array([[3 / 8, 5 / 8], [1 / 8, 7 / 8], [7 / 8, 1 / 8], [5 / 8, 3 / 8]])
-    return run_cases("Exercise 2.1", answer, [((), {}, expected)])
+    return run_by_hand("Exercise 2.1", answer, expected, label="weights")
 
 
 def _weights(x, x1, x2):

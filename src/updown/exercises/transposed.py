@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from .. import transposed as T
-from ._common import run_cases
+from ._common import run_by_hand, run_cases
 
 __all__ = [
     "check_sizes_by_hand",
@@ -28,7 +28,8 @@ def check_sizes_by_hand(answer) -> str:
     out = T.conv_output_size(13, 3, 2, 1)
     inputs = tuple(T.conv_input_sizes(out, 3, 2, 1))
     op = next(o for o in range(2) if T.conv_transpose_output_size(out, 3, 2, 1, o) == 14)
-    return run_cases("Exercise 6.1", answer, [((), {}, (out, inputs, op))])
+    return run_by_hand("Exercise 6.1", answer, (out, inputs, op),
+                         names=("conv_output", "input_sizes", "output_padding"), unordered=("input_sizes",))
 
 
 def _torch_transposed_size(size, k, s, p, op, d) -> int:
@@ -57,8 +58,8 @@ def check_scatter_transposed_1d(answer) -> str:
     cases = []
     for length, k, s, p in [(3, 3, 2, 0), (4, 3, 2, 1), (5, 4, 2, 1), (2, 1, 3, 0), (6, 5, 1, 2), (4, 2, 2, 0),
                             (3, 3, 3, 1), (1, 3, 2, 1)]:
-        y = rng.standard_normal(length)
-        w = rng.standard_normal(k)
+        y = np.round(rng.standard_normal(length), 2)
+        w = np.round(rng.standard_normal(k), 2)
         ref = F.conv_transpose1d(torch.from_numpy(y)[None, None], torch.from_numpy(w)[None, None],
                                  stride=s, padding=p)[0, 0].numpy()
         cases.append(((y, w, s, p), {}, ref))
@@ -91,7 +92,8 @@ def check_overlap_by_hand(answer) -> str:
                              torch.ones(1, 1, 1, 5, dtype=torch.float64), stride=(1, 2))[0, 0, 0].round().int()
     values_1d = tuple(int(v) for v in torch.unique(row[6:-6]))
     values_2d = tuple(int(v) for v in torch.unique(counts[6:-6, 6:-6]))
-    return run_cases("Exercise 7.1", answer, [((), {}, (values_1d, values_2d))])
+    return run_by_hand("Exercise 7.1", answer, (values_1d, values_2d), names=("values_1d", "values_2d"),
+                         unordered=("values_1d", "values_2d"))
 
 
 def check_overlap_counts(answer) -> str:

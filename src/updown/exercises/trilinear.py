@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import run_cases
+from ._common import run_by_hand, run_cases
 
 __all__ = ["check_weights_2x", "check_trilinear_weights", "check_trilinear_sample", "check_exact_slices"]
 
@@ -51,7 +51,7 @@ def check_weights_2x(answer) -> str:
 
     Corner ``[0, 0, 0]`` is the input voxel nearest to the output voxel; index 1 on an axis is the far neighbour.
     """
-    return run_cases("Exercise 4.1", answer, [((), {}, _weights(0.25, 0.25, 0.25))])
+    return run_by_hand("Exercise 4.1", answer, _weights(0.25, 0.25, 0.25), label="w")
 
 
 def check_trilinear_weights(answer) -> str:
@@ -69,11 +69,11 @@ def check_trilinear_sample(answer) -> str:
     cases = []
     shapes = [(3, 4, 5), (2, 2, 2), (5, 3, 4), (4, 6, 2)]
     for shape in shapes:
-        volume = rng.normal(size=shape)
+        volume = np.round(rng.normal(size=shape), 2)
         for _ in range(4):
-            point = tuple(float(rng.uniform(0, n - 1)) for n in shape)
+            point = tuple(round(float(rng.uniform(0, n - 1)), 2) for n in shape)
             cases.append(((volume.copy(), *point), {}, _sample(volume, *point)))
-    volume = rng.normal(size=(3, 3, 3))
+    volume = np.round(rng.normal(size=(3, 3, 3)), 2)
     for point in [(0.0, 0.0, 0.0), (2.0, 2.0, 2.0), (1.0, 0.5, 2.0), (2.0, 1.25, 0.0)]:
         cases.append(((volume.copy(), *point), {}, _sample(volume, *point)))
     return run_cases("Exercise 4.3", answer, cases)
