@@ -315,7 +315,8 @@ class FCN(nn.Module):
         if not isinstance(x, torch.Tensor):
             raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
         if x.ndim != 4:
-            raise ValueError(f"x must have shape (N, C, H, W), got shape {tuple(x.shape)}")
+            shape = tuple(x.shape)
+            raise ValueError(f"x must have shape (N, C, H, W), got shape {shape}")
         out: dict[str, torch.Tensor] = {}
         h = x
         for i, stage in enumerate(self.stages, start=1):
