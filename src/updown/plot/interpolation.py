@@ -1,4 +1,4 @@
-"""Figures of the chapters *Linear, 1D* (2) and *Bilinear, 2D* (3), and the data they draw.
+"""Figures of the chapters *Linear, 1D* (2) and *Bilinear, 2D* (3), one of *Trilinear, 3D* (4), and their data.
 
 Index coordinates throughout: sample (pixel) ``j`` of a 1D signal has its centre at ``x = j``, as in the chapters'
 equations; figures of pixel grids use the book's plane, where pixel ``j`` covers ``[j, j + 1)`` and its centre is
@@ -30,6 +30,7 @@ __all__ = [
     "draw_bilinear_patch",
     "weights_2d_figure",
     "photo_crops_figure",
+    "label_volume_figure",
     "as_fractions",
     "fraction_table",
 ]
@@ -357,4 +358,33 @@ def photo_crops_figure(original, nearest, bilinear, box):
         ax.set_title(name if name == "original" else f"{name} (RMS error {err:.3f})")
         ax.set_xlabel("x (pixels)")
     axes[0].set_ylabel("y (pixels)")
+    return fig
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# chapter 4: trilinear, 3D (its other figures are in updown.plot.conventions)
+# ------------------------------------------------------------------------------------------------------------------
+
+def label_volume_figure(labels, trilinear, nearest, via_one_hot):
+    """Chapter 4: one slice of a label volume and of three ways to upsample it.
+
+    ``labels`` is the input slice (class indices); ``trilinear`` the trilinear values (drawn continuous, then
+    rounded to the nearest class), ``nearest`` and ``via_one_hot`` (one-hot, trilinear, argmax) class slices of the
+    upsampled size. Classes 0, 1, 2 are drawn grey, blue and orange. Returns the figure.
+    """
+    from matplotlib.colors import ListedColormap
+
+    classes = ListedColormap(["0.9", PALETTE["blue"], PALETTE["orange"]])
+    panels = [(labels, "input labels", classes), (trilinear, "trilinear values", CMAP),
+              (np.rint(trilinear), "trilinear, rounded", classes), (nearest, "nearest", classes),
+              (via_one_hot, "one-hot, trilinear, argmax", classes)]
+    fig, axes = plt.subplots(1, len(panels), figsize=(2.0 * len(panels), 2.5), layout="constrained")
+    size = trilinear.shape[0]
+    for ax, (img, title, cmap) in zip(axes, panels):
+        ax.imshow(img, cmap=cmap, vmin=0, vmax=2, extent=(0, size, size, 0), interpolation="nearest")
+        ax.set_title(title, fontsize=9)
+        ax.set_xticks([0, size])
+        ax.set_yticks([0, size])
+        ax.set_xlabel("x (output pixels)")
+    axes[0].set_ylabel("y (output pixels)")
     return fig
