@@ -331,7 +331,8 @@ def draw_mapping(fig, out_size: int = 7, in_size: int = 4):
 
     The input row is drawn in input pixels; the output row below it is scaled to the same width. With
     ``align_corners=False`` the lines are vertical (the output is a scaled copy of the input's extent); with
-    ``True`` they lean inwards so that the first and last centres meet.
+    ``True`` the outer ones lean towards the middle when ``out_size > in_size`` and towards the edges when it is
+    smaller, so that the first and last centres meet.
     """
     out_size, in_size = int(out_size), int(in_size)
     axes = fig.subplots(2, 1, sharex=True)
@@ -411,8 +412,9 @@ def size_vs_scale_figure(in_size: int = 5, scale_factor: float = 1.5):
     colors = [PALETTE["vermillion"], PALETTE["blue"], PALETTE["green"]]
     for r, ((label, src), color) in enumerate(zip(rows, colors)):
         mark_samples(ax, src + 0.5, np.full(out, r), color=color, label=None)
-        ax.text(in_size + 0.15, r, f"last sample at {float(src[-1]) + 0.5:.3f}", va="center", fontsize=8,
-                color=color)
+        last = float(src[-1])
+        ax.text(in_size + 0.15, r, f"last sample at {last + 0.5:.3f}\n(index {last:.3f})", va="center",
+                fontsize=8, color=color)
     ax.set_yticks([-0.7, 0, 1, 2], ["input", *[r[0] for r in rows]])
     ax.set_ylim(2.6, -1.2)
     ax.set_xlim(-0.2, in_size + 1.6)
