@@ -19,6 +19,7 @@ __all__ = [
     "draw_unpool",
     "draw_receptive_fields",
     "draw_stripes",
+    "draw_at_native_pixels",
 ]
 
 _WINDOW_COLOURS = [PALETTE["orange"], PALETTE["sky"], PALETTE["green"], PALETTE["vermillion"], PALETTE["purple"],
@@ -196,3 +197,42 @@ def draw_stripes(fig, frequency: float = 0.3, factor: int = 2, length: int = 24)
     ax.legend(loc="upper center", ncols=2)
     return ax
 
+
+def draw_at_native_pixels(big: np.ndarray, big_title: str, small, titles, *, scale: int = 2, columns: int = 3,
+                          dpi: float | None = None, vmin: float = 0.0, vmax: float = 1.0):
+    """A figure that draws ``big`` at one screen pixel per pixel and each of ``small`` at ``scale x scale``.
+
+    Grey images whose rings are finer than the screen's pixels show false patterns of their own when a figure is
+    resampled to fit its axes; here every axes is exactly as many figure pixels as its image (times ``scale``), so
+    what the reader sees are the arrays' own pixels. ``small`` are 2D arrays of one shape, laid out in rows of
+    ``columns`` to the right of ``big``, each with its title from ``titles``. Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    small = [np.asarray(a) for a in small]
+    if len(titles) != len(small):
+        raise ValueError(f"titles must have one entry per small image ({len(small)}), got {len(titles)}")
+    dpi = float(dpi or mpl.rcParams["figure.dpi"])
+    gap, head = 10, 34  # pixels between panels, and above each panel for its title
+    bh, bw = big.shape
+    sh, sw = (scale * n for n in small[0].shape)
+    rows = -(-len(small) // columns)
+    width = gap + bw + gap + columns * (sw + gap)
+    height = max(head + bh, rows * (head + sh)) + gap
+    fig = plt.figure(figsize=(width / dpi, height / dpi), dpi=dpi)
+
+    def panel(image, title, left, top, h, w):
+        ax = fig.add_axes((left / width, 1 - (top + h) / height, w / width, h / height))
+        ax.imshow(image, cmap="gray", vmin=vmin, vmax=vmax, interpolation="nearest", aspect="auto")
+        ax.set_axis_off()  # no spine may cover the image's edge pixels
+        ax.set_title(title, fontsize=8)
+        return ax
+
+    axes = [panel(big, f"{big_title}\n{bh}×{bw} pixels", gap, head, bh, bw)]
+    for t, (image, title) in enumerate(zip(small, titles)):
+        r, c = divmod(t, columns)
+        up = np.kron(image, np.ones((scale, scale)))  # each pixel as scale x scale screen pixels
+        left, top = gap + bw + gap + c * (sw + gap), r * (head + sh) + head
+        axes.append(panel(up, f"{title}\n{image.shape[0]}×{image.shape[1]}, drawn {scale}×{scale}", left, top,
+                          sh, sw))
+    return fig
