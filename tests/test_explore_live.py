@@ -71,6 +71,17 @@ def test_explore_live_slider_redraws(monkeypatch):
     sliders[0].value = 7
     assert image.value != before
     assert _png(image.value).shape == _png(before).shape
+    # shown at its own pixel size, not stretched to the notebook's width (shrinks in narrow windows only)
+    height, width = _png(before).shape[:2]
+    assert plot.LiveFigure.png_size(before) == (width, height) == (6 * 96, 3 * 96)
+    assert (image.layout.width, image.layout.max_width, image.layout.height) == (f"{width}px", "100%", "auto")
+
+
+def test_png_size_reads_the_header_and_rejects_other_bytes():
+    png = plot.LiveFigure(_draw, figsize=(2, 1)).render()
+    assert plot.LiveFigure.png_size(png) == (2 * 96, 96)
+    with pytest.raises(ValueError, match="png must be the bytes of a PNG image"):
+        plot.LiveFigure.png_size(b"GIF89a" + bytes(30))
 
 
 def test_explore_static_animation_uses_slider_values(monkeypatch):
