@@ -313,6 +313,15 @@ class LiveFigure:
         FigureCanvasAgg(self.fig)
         self._positions = None
 
+    @staticmethod
+    def png_size(png: bytes) -> tuple[int, int]:
+        """(width, height) in pixels of PNG bytes, read from the image header."""
+        import struct
+
+        if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+            raise ValueError("png must be the bytes of a PNG image")
+        return struct.unpack(">II", png[16:24])
+
     def render(self, **params) -> bytes:
         """Draw the figure for ``params`` and return it as PNG bytes (the figure's dpi, white background)."""
         import io
@@ -375,7 +384,12 @@ def explore(draw: Callable, *, figsize=(6, 4), animate_over: str | None = None, 
         controls[name] = cls(min=lo, max=hi, step=step, value=default, description=name,
                              continuous_update=True)
     live = LiveFigure(draw, figsize=figsize)
-    image = widgets.Image(value=live.render(**defaults), format="png")
+    first = live.render(**defaults)
+    width, _ = LiveFigure.png_size(first)
+    # Shown at its own pixel size: a flex box would otherwise stretch the image to the notebook's width (blurry,
+    # and taller than a laptop screen); narrower windows still shrink it, keeping its aspect ratio.
+    image = widgets.Image(value=first, format="png",
+                          layout=widgets.Layout(width=f"{width}px", max_width="100%", height="auto"))
 
     def redraw(_change=None):
         image.value = live.render(**{name: c.value for name, c in controls.items()})
