@@ -12,11 +12,12 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from PIL import Image
 
-from updown.interpolation import interpolate, linear_neighbours, linear_pass, source_coordinates
+from updown.interpolation import (_linear_pass_core, _source_coordinates_core, interpolate,
+                                  linear_neighbours, linear_pass, source_coordinates)
 from updown.plot import conventions as figs
 from updown.exercises.trilinear import _exact_slices
 from updown.exercises.conventions import _common
@@ -119,6 +120,76 @@ def test_conventions_meet_only_at_the_centre(n_in, n_out):
     assert tuple(np.flatnonzero(np.isclose(a, b, rtol=0, atol=1e-9))) == common
 
 
+@given(n_in=st.integers(2, 30), n_out=st.integers(2, 30))
+def test_mapping_arrows(n_in, n_out):
+    """The animation's arrows: vertical with half-pixel centres; with corner centres the first one leans towards
+    the middle when enlarging and towards the edge when shrinking (its source stays at 0)."""
+    out_centres = (np.arange(n_out) + 0.5) * n_in / n_out - 0.5           # output centres, input indices
+    assert np.allclose(figs.unclamped_source(n_out, n_in, False), out_centres)
+    first = figs.unclamped_source(n_out, n_in, True)[0]
+    assert first == 0 and np.sign(first - out_centres[0]) == np.sign(n_out - n_in)
+
+
+@given(n_in=sizes, n_out=st.integers(1, 80))
+def test_corner_samples_never_leave_the_centres(n_in, n_out):
+    u = figs.unclamped_source(n_out, n_in, True)
+    assert u.min() >= 0 and u.max() <= n_in - 1 + 1e-12
+
+
+@given(n_in=sizes, n_out=sizes, align=st.booleans())
+def test_public_source_coordinates_by_size_is_the_core(n_in, n_out, align):
+    """The chapter shows _source_coordinates_core; by size, the public function returns the same coordinates."""
+    public = source_coordinates(n_out, n_in, None, "linear", align, np.float64)
+    assert np.allclose(public, _source_coordinates_core(n_out, n_in, None, "linear", align), atol=1e-12)
+
+
+@given(n_in=st.integers(1, 30), factor=st.floats(0.3, 3.0))
+def test_the_shell_adds_the_copy_for_an_unchanged_size(n_in, factor):
+    """What the chapter says the public function adds to the core: a copy when floor(in * s) == in."""
+    n_out = int(np.floor(n_in * factor))
+    assume(n_out >= 1)
+    public = source_coordinates(n_out, n_in, factor, "linear", False, np.float64)
+    core = _source_coordinates_core(n_out, n_in, factor, "linear", False)
+    if n_out == n_in:
+        assert np.array_equal(public, np.arange(n_in))
+    else:
+        assert np.allclose(public, core, atol=1e-12)
+
+
+@given(n_in=st.integers(1, 30), factor=st.floats(0.3, 3.0))
+def test_scale_factor_and_size_agree_only_when_the_size_is_unchanged(n_in, factor):
+    """The chapter's corrected claim: with in * scale_factor not an integer, scale_factor and size give different
+    values in the linear modes, except when out == in (PyTorch and the library copy) or for one pixel."""
+    n_out = int(np.floor(n_in * factor))
+    assume(n_out >= 1 and not np.isclose(n_in * factor, round(n_in * factor)))
+    x = np.cumsum(np.random.default_rng(n_in).uniform(0.5, 1.5, n_in))[None, None]   # increasing
+    t = torch.from_numpy(x)
+    by_scale = F.interpolate(t, scale_factor=factor, mode="linear")
+    by_size = F.interpolate(t, size=n_out, mode="linear")
+    assert torch.allclose(by_scale, by_size, rtol=0, atol=1e-9) == (n_out == n_in or n_in == 1)
+    ours = interpolate(x, scale_factor=factor, mode="linear")
+    assert np.allclose(ours, by_scale.numpy(), rtol=0, atol=1e-12)
+    if n_out == n_in:
+        assert torch.equal(by_scale, t) and np.array_equal(ours, x)
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "trilinear"])
+def test_unchanged_axes_are_copied_in_every_linear_mode(mode):
+    """5 pixels with scale_factor=1.1 stay as they are along every axis of bilinear and trilinear too."""
+    shape = (1, 1) + (5,) * (2 if mode == "bilinear" else 3)
+    x = np.random.default_rng(0).normal(size=shape)
+    assert torch.equal(F.interpolate(torch.from_numpy(x), scale_factor=1.1, mode=mode), torch.from_numpy(x))
+    assert np.array_equal(interpolate(x, scale_factor=1.1, mode=mode), x)
+
+
+def test_edges_flat_in_the_core():
+    """The clamps the chapter points at in the cores: max(..., 0) and the right neighbour min(i0 + 1, n - 1)."""
+    x = np.array([1.0, 3.0, 2.0, 4.0, 3.0])[None, None]
+    y = _linear_pass_core(x, 2, 10, 2.0)
+    assert y[0, 0, 0] == 1.0 and y[0, 0, -1] == 3.0
+    assert np.allclose(y, interpolate(x, scale_factor=2, mode="linear"), atol=1e-12)
+
+
 # ---- chapter 5: encoder and decoder ------------------------------------------------------------------------------
 @pytest.mark.parametrize("factor", [2, 4])
 @pytest.mark.parametrize("centre", [(20.0, 44.0), (40.0, 12.0), (31.5, 31.5)])
@@ -180,6 +251,37 @@ def test_pillow_downscaling_differs_from_plain_bilinear_and_weights_are_a_wide_t
     pil = _pil(row, (2, 4), Image.Resampling.BILINEAR)[0]
     assert np.allclose(pil, [0, 3 / 8, 1 / 8, 0])
     assert np.allclose(_torch(row, (2, 4), mode="bilinear", align_corners=False)[0], [0, 0.5, 0, 0])
+
+
+def test_pillow_tent_weights_at_half():
+    """8 -> 4: output pixel 1 (source coordinate 2.5) weighs input pixels 1..4 by 1/8, 3/8, 3/8, 1/8."""
+    tent = [_pil(np.eye(8, dtype=np.float32)[[j, j]], (2, 4), Image.Resampling.BILINEAR)[0, 1] for j in range(8)]
+    assert np.allclose(tent, [0, 1 / 8, 3 / 8, 3 / 8, 1 / 8, 0, 0, 0])
+    assert np.isclose(source_coordinates(4, 8, None, "linear", False, np.float64)[1], 2.5)
+
+
+@pytest.mark.parametrize("factor", [2, 3, 4, 5, 6])
+def test_plain_bilinear_skips_pixels_below_half_pillow_reads_all(factor):
+    """Shrinking by an integer factor: Pillow's tent reads every input pixel, plain bilinear at most 2 per output
+    (exactly 2 for even factors, 1 for odd ones, where every sample falls on a centre)."""
+    n_out = 4
+    n_in = factor * n_out
+    impulses = [np.eye(n_in, dtype=np.float32)[[j, j]] for j in range(n_in)]
+    unread_pil = sum(not _pil(im, (2, n_out), Image.Resampling.BILINEAR).any() for im in impulses)
+    unread_torch = sum(not _torch(im, (2, n_out), mode="bilinear", align_corners=False).any() for im in impulses)
+    assert unread_pil == 0
+    assert unread_torch == n_in - (2 if factor % 2 == 0 else 1) * n_out
+
+
+@given(n_in=st.integers(2, 40), n_out=st.integers(1, 90))
+def test_pillow_nearest_differs_from_nearest_exact_only_at_ties(n_in, n_out):
+    """The chapter's claim: Pillow's NEAREST picks nearest-exact's pixel wherever the half-pixel position
+    (d + 1/2) in/out is not an integer; the ties are where the last bit of rounding decides."""
+    ramp = np.tile(np.arange(n_in, dtype=np.float32), (2, 1))
+    pil = _pil(ramp, (2, n_out), Image.Resampling.NEAREST)[0].astype(int)
+    exact = _torch(ramp, (2, n_out), mode="nearest-exact")[0].astype(int)
+    ties = {d for d in range(n_out) if (Fraction(2 * d + 1, 2) * n_in / n_out).denominator == 1}
+    assert set(np.flatnonzero(pil != exact).tolist()) <= ties
 
 
 @pytest.mark.parametrize("n_in, n_out", [(3, 5), (3, 7), (12, 36), (10, 4), (16, 8), (7, 5)])
@@ -287,4 +389,13 @@ def test_explore_callbacks(draw, params):
     fig = plt.figure()
     draw(fig, **params)
     assert _labelled_in_pixels(fig)
+    plt.close(fig)
+
+
+def test_size_vs_scale_figure_labels_index_and_position():
+    """The figure names the last sample both as a position on its axis and as the index the prose quotes."""
+    fig = figs.size_vs_scale_figure(in_size=5, scale_factor=1.5)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert any("4.333" in t and "index 3.833" in t for t in texts)
+    assert any("4.643" in t and "index 4.143" in t for t in texts)     # size=7: past the last centre
     plt.close(fig)
