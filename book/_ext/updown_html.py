@@ -15,14 +15,29 @@ Loaded from ``_config.yml`` (``sphinx: local_extensions: {updown_html: book/_ext
   kept (its TeX extensions, both output renderers and their fonts, the accessibility menu's components and their
   English and Braille speech rules); the other combined bundles, source maps and the theme's translation
   catalogues (used at build time, never by the browser) are removed from the output, and the page sources
-  (``_sources/``) are copied only when the download button is shown.
+  (``_sources/``) are copied only when the download button is shown. The theme's icons are drawn from Font
+  Awesome's web fonts alone: its 1.5 MB SVG-drawing script would otherwise be the heaviest file of every page.
+* **Nothing cut off.** ``static/updown.css`` widens the article column on wide windows, wraps printed output
+  instead of scrolling it, and lets wide displayed equations scroll on narrow screens only.
+* **The map of the book.** The directive ``{updown-map}`` (used in ``book/intro.md``) is replaced, once the
+  chapter numbers are known, by the figure ``updown.plot.book.book_map`` draws from the chapters of the table of
+  contents, with ``updown.plot.book.map_alt``'s text alternative: a chapter is on the map as soon as it is in
+  ``_toc.yml``, never before. A chapter with no place on the map is a build warning.
 """
 from __future__ import annotations
 
+import base64
+import io
+import re
 import shutil
 from pathlib import Path
 
 from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+from sphinx.util import logging
+
+LOG = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
 
 #: Paths under _static/mathjax that tex-chtml.js loads itself or on the reader's request (MathJax menu).
 MATHJAX_KEEP = ("tex-chtml.js", "input/tex", "input/mml", "input/mml.js", "output", "a11y", "ui",
@@ -117,9 +132,99 @@ def prune_output(app, exception) -> None:
     for path in static.rglob("*.map"):
         path.unlink()
     shutil.rmtree(static / "locales", ignore_errors=True)
+    # The theme's few icons come from Font Awesome's web fonts, which its style sheet declares; the 1.5 MB script
+    # that would redraw them as SVG is left out of every page, and so are the TrueType copies of the fonts
+    # (every browser that runs MathJax 3 reads the WOFF2 ones, listed first).
+    script = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf8")
+        lean = script.sub("", text)
+        if lean != text:
+            page.write_text(lean, encoding="utf8")
+    for name in ("fontawesome.js", "fontawesome.js.LICENSE.txt"):
+        (static / "scripts" / name).unlink(missing_ok=True)
+    for path in (static / "vendor" / "fontawesome" / "webfonts").glob("*.ttf"):
+        path.unlink()
+
+
+class book_map_node(nodes.General, nodes.Element):
+    """Placeholder for the map of the book, drawn once the chapters' numbers are known (doctree-resolved)."""
+
+
+class BookMap(Directive):
+    """``{updown-map}``: the map of the book (``updown.plot.book``); the content is the figure's caption."""
+
+    has_content = True
+    option_spec = {"name": directives.unchanged}
+
+    def run(self):
+        node = book_map_node()
+        if self.content:
+            caption = nodes.paragraph()
+            self.state.nested_parse(self.content, self.content_offset, caption)
+            node["caption"] = caption.children
+        else:
+            node["caption"] = []
+        node["name"] = self.options.get("name", "")
+        return [node]
+
+
+def _chapters(app, env) -> list[tuple[str, str, str]]:
+    """(notebook name, chapter number, short title) of every numbered page of the table of contents."""
+    from updown.plot.book import PLACES
+
+    found = []
+    for docname in env.found_docs:
+        number = env.toc_secnumbers.get(docname, {}).get("")
+        if not number:
+            continue
+        name = docname.rsplit("/", 1)[-1]
+        if name not in PLACES:
+            LOG.warning(f"chapter {docname} has no place on the map of the book (updown.plot.book.PLACES)")
+            continue
+        title = env.titles[docname].astext().split(": ")[0] if docname in env.titles else name
+        found.append((tuple(number), name, ".".join(map(str, number)), title))
+    return [item[1:] for item in sorted(found)]
+
+
+def draw_book_map(app, doctree, docname) -> None:
+    """Replace each map placeholder by the figure, embedded as a PNG with its text alternative."""
+    placeholders = list(doctree.findall(book_map_node))
+    if not placeholders:
+        return
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from updown.plot.book import book_map, map_alt
+
+    chapters = _chapters(app, app.env)
+    fig = book_map(chapters)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    plt.close(fig)
+    uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    for node in placeholders:
+        figure = nodes.figure(classes=["updown-map"])
+        figure += nodes.image(uri=uri, alt=map_alt(chapters), candidates={"?": uri})
+        if node["caption"]:
+            figure += nodes.caption("", "", *[child.deepcopy() for child in node["caption"]])
+        if node["name"]:
+            figure["ids"].append(nodes.make_id(node["name"]))
+        node.replace_self(figure)
+
+
+def add_static(app, config) -> None:
+    config.html_static_path = list(config.html_static_path or []) + [str(STATIC)]
 
 
 def setup(app):
+    app.add_node(book_map_node)
+    app.add_directive("updown-map", BookMap)
+    app.connect("config-inited", add_static)
+    app.connect("doctree-resolved", draw_book_map)
+    app.add_css_file("updown.css")
     app.connect("config-inited", configure, priority=900)
     app.connect("doctree-resolved", drop_thebe_nodes, priority=900)
     app.connect("html-page-context", clean_scripts, priority=900)

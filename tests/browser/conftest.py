@@ -107,6 +107,7 @@ class Visit:
     failed: list = field(default_factory=list)
     console_errors: list = field(default_factory=list)
     page_errors: list = field(default_factory=list)
+    loaded: set = field(default_factory=set)  # every address the page fetched (for its weight)
 
     def problems(self) -> list[str]:
         return ([f"non-local request attempted: {u}" for u in self.blocked]
@@ -140,6 +141,7 @@ def open_page(browser):
         page.on("requestfailed", lambda r: _is_local(r.url) and visit.failed.append(
             f"{r.url} ({r.failure})"))
         page.on("response", lambda r: r.status >= 400 and visit.failed.append(f"{r.url} (HTTP {r.status})"))
+        page.on("requestfinished", lambda r: visit.loaded.add(r.url))
         page.goto(url, wait_until="load")
         if wait_math:
             page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise"

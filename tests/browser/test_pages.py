@@ -12,14 +12,16 @@ from bookpages import toc_pages
 
 PAGES = toc_pages()
 
-# Text a reader should never see: unrendered MyST roles, raw math, widget placeholders, a traceback.
+# Text a reader should never see: unrendered MyST roles or directive fences, raw math, widget placeholders, a
+# traceback.
 PAGE_STATE = r"""() => {
   const visible = (el) => !el.closest('pre, code, script, style, textarea, .highlight, .cell_input');
   const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
   const prose = [];
   for (let n = walker.nextNode(); n; n = walker.nextNode()) { if (visible(n.parentElement)) prose.push(n.data); }
   const text = prose.join(' ');
-  const raw = ['$$', '\\(', '\\[', '\\begin{', '{eq}`', '{glue:', '{cite', '{numref}`']
+  // a directive fence shown as text (issue 16 item 17: an admonition MyST did not parse)
+  const raw = ['$$', '\\(', '\\[', '\\begin{', '{eq}`', '{glue:', '{cite', '{numref}`', '```{', ':::{']
     .filter((s) => text.includes(s));
   const math = [...document.querySelectorAll('.math')];
   const outputs = [...document.querySelectorAll('.cell_output, .output')];
