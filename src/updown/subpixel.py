@@ -56,19 +56,19 @@ def _own(out: np.ndarray, x: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------------------------
 
 def _pixel_shuffle_core(x, r):
-    """Channel c*r*r + i*r + j of low-res pixel (h, w) becomes pixel (h*r + i, w*r + j) of channel c."""
+    """Channel c*r*r + i*r + j of pixel (h, w) -> pixel (h*r + i, w*r + j) of c."""
     *lead, c, h, w = x.shape
     n = len(lead)
-    x = x.reshape(*lead, c // (r * r), r, r, h, w)          # (..., c, i, j, h, w)
+    x = x.reshape(*lead, c // (r * r), r, r, h, w)             # (..., c, i, j, h, w)
     x = x.transpose(*range(n), n, n + 3, n + 1, n + 4, n + 2)  # (..., c, h, i, w, j)
     return x.reshape(*lead, c // (r * r), h * r, w * r)
 
 
 def _pixel_unshuffle_core(x, r):
-    """Pixel (h*r + i, w*r + j) of channel c becomes channel c*r*r + i*r + j of low-res pixel (h, w)."""
+    """Pixel (h*r + i, w*r + j) of channel c -> channel c*r*r + i*r + j at (h, w)."""
     *lead, c, hr, wr = x.shape
     n = len(lead)
-    x = x.reshape(*lead, c, hr // r, r, wr // r, r)          # (..., c, h, i, w, j)
+    x = x.reshape(*lead, c, hr // r, r, wr // r, r)            # (..., c, h, i, w, j)
     x = x.transpose(*range(n), n, n + 2, n + 4, n + 1, n + 3)  # (..., c, i, j, h, w)
     return x.reshape(*lead, c * r * r, hr // r, wr // r)
 
@@ -131,13 +131,14 @@ def _weight(name: str, weight: Any, layout: str) -> np.ndarray:
 
 
 def _transposed_as_subpixel_core(weight, s):
-    """Phase kernel (i, j) of output channel o: taps i, i+s, ... of rows, j, j+s, ... of columns, flipped."""
+    """Phase kernel (i, j) of channel o: taps (i + s*a, j + s*b) of weight, reversed."""
     c_in, c_out, kh, kw = weight.shape
-    big_h, big_w = -(-kh // s), -(-kw // s)                 # K = ceil(k / s) taps per phase
+    big_h, big_w = -(-kh // s), -(-kw // s)               # K = ceil(k / s) per phase
     w = np.zeros((c_in, c_out, big_h * s, big_w * s), dtype=weight.dtype)
-    w[:, :, :kh, :kw] = weight                              # zero taps beyond k
-    w = w.reshape(c_in, c_out, big_h, s, big_w, s)[:, :, ::-1, :, ::-1, :]
-    w = w.transpose(1, 3, 5, 0, 2, 4)                       # (o, i, j, c_in, K_h, K_w)
+    w[:, :, :kh, :kw] = weight                            # zero taps beyond k
+    w = w.reshape(c_in, c_out, big_h, s, big_w, s)        # tap (a*s + i, b*s + j)
+    w = w[:, :, ::-1, :, ::-1, :]                         # reversed: conv2d correlates
+    w = w.transpose(1, 3, 5, 0, 2, 4)                     # (o, i, j, c_in, a, b)
     return w.reshape(c_out * s * s, c_in, big_h, big_w)
 
 
@@ -164,13 +165,13 @@ def transposed_as_subpixel(weight: np.ndarray, stride: int) -> np.ndarray:
 
 
 def _resize_conv_as_transposed_core(weight, s):
-    """Nearest resize by s, then conv with w = transposed conv with s*s-box * flip(w), padding K - 1 - p."""
+    """The reversed kernel, each tap spread over an s x s box (padding k - 1 - p)."""
     c_out, c_in, kh, kw = weight.shape
-    flipped = weight[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)   # (C_in, C_out, kh, kw)
+    flipped = weight[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)  # (C_in, C_out, kh, kw)
     out = np.zeros((c_in, c_out, kh + s - 1, kw + s - 1), dtype=weight.dtype)
     for i in range(s):
         for j in range(s):
-            out[:, :, i:i + kh, j:j + kw] += flipped          # each tap spread over an s x s box
+            out[:, :, i:i + kh, j:j + kw] += flipped
     return out
 
 
@@ -206,7 +207,7 @@ _INITS = ("default", "kaiming_normal")
 
 
 def _icnr_core(sub, r):
-    """Every sub-kernel repeated r*r times: output channel o*r*r + k uses sub-kernel o, for each k."""
+    """Each sub-kernel r*r times: channels o*r*r ... o*r*r + r*r - 1 all get sub[o]."""
     return np.repeat(sub, r * r, axis=0)
 
 
@@ -253,11 +254,11 @@ def icnr(shape, upscale_factor: int, init: str | Callable = "default",
 # ----------------------------------------------------------------------------------------------------------------
 
 def _checkerboard_score_core(y, s):
-    """Variance of the s*s phase means over the variance of all pixels, summed over the leading maps."""
+    """The variance of the s*s phase means over that of all pixels, summed over maps."""
     h, w = y.shape[-2] // s * s, y.shape[-1] // s * s
-    y = y[..., :h, :w]
+    y = y[..., :h, :w]                                    # equal-sized phases
     blocks = y.reshape(*y.shape[:-2], h // s, s, w // s, s)
-    phase_means = blocks.mean(axis=(-4, -2))                # (..., s, s): mean of each phase
+    phase_means = blocks.mean(axis=(-4, -2))              # (..., s, s)
     return phase_means.var(axis=(-2, -1)).sum() / y.var(axis=(-2, -1)).sum()
 
 
