@@ -144,3 +144,98 @@ def test_command_line(book):
     out = cli("not a url")
     assert out.returncode == 2 and "url must be empty" in out.stderr
     assert cli().returncode == 2  # neither an address nor --check
+
+
+def test_refresh_brings_an_older_set_up_cell_up_to_date_keeping_address_and_extra(book):
+    old = sr.PREVIOUS_SETUP_CELLS[0].format(repository=URL, extra="[crosslib]")
+    path = book / "notebooks" / "03_old.ipynb"
+    path.write_text(sr._dump(_notebook(old)), encoding="utf8")
+    sr.run(book, URL)                                     # the other notebooks carry the address too
+    path.write_text(sr._dump(_notebook(old)), encoding="utf8")
+    problems = sr.run(book, None, check=True)
+    assert problems == [f"notebooks/03_old.ipynb: the set-up cell is an older version; run `python "
+                        f"tools/set_repository.py --refresh` to bring every notebook's set-up cell up to date"]
+    untouched = {p: p.read_bytes() for p in sr.notebooks(book) if p != path}
+    assert sr.run(book, None, refresh=True) == []
+    assert sr.run(book, None, check=True) == []
+    src = sr._source(sr.setup_cell(json.loads(path.read_text(encoding="utf8"))))
+    assert src.rstrip("\n") == sr.SETUP_CELL.format(repository=URL, extra="[crosslib]").rstrip("\n")
+    assert all(p.read_bytes() == b for p, b in untouched.items())
+    out = subprocess.run([sys.executable, str(TOOL), "--root", str(book), "--refresh"], capture_output=True,
+                         text=True)
+    assert out.returncode == 0 and "up to date in 3 notebooks" in out.stdout, out.stderr
+
+
+class _Ran(Exception):
+    pass
+
+
+def _run_setup_cell(monkeypatch, tmp_path, *, repository="", extra="", have=("updown", "torch"),
+                    installed=True, clone=False, pip_ok=True):
+    """Execute the set-up cell's text with the environment faked; returns the pip command it ran (or None)."""
+    import importlib.metadata
+    import importlib.util
+
+    calls = []
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(name, *args):
+        if name in ("updown", "torch"):
+            return object() if name in have else None
+        return real_find_spec(name, *args)
+
+    def requires(dist):
+        assert dist == "updown-book"
+        return ['numpy>=1.24', 'fake-cv==1.0; extra == "crosslib"']
+
+    def version(dist):
+        if dist == "fake-cv" and not installed:
+            raise importlib.metadata.PackageNotFoundError(dist)
+        return "1.0"
+
+    def run(args, *a, **k):
+        calls.append(list(args))
+        return subprocess.CompletedProcess(args, 0 if pip_ok else 1)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    monkeypatch.setattr(importlib.metadata, "requires", requires)
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    monkeypatch.setattr(subprocess, "run", run)
+    work = tmp_path / "clone" / "notebooks"
+    work.mkdir(parents=True, exist_ok=True)
+    if clone:
+        (tmp_path / "clone" / "pyproject.toml").write_text('[project]\nname = "updown-book"\n')
+    monkeypatch.chdir(work)
+    exec(compile(sr.SETUP_CELL.format(repository=repository, extra=extra), "setup-cell", "exec"), {})
+    return calls[0] if calls else None
+
+
+def test_set_up_cell_does_nothing_where_the_library_and_the_extra_are_installed(monkeypatch, tmp_path):
+    assert _run_setup_cell(monkeypatch, tmp_path) is None
+    assert _run_setup_cell(monkeypatch, tmp_path, extra="[crosslib]") is None
+
+
+def test_set_up_cell_installs_from_a_clone_above_the_working_directory(monkeypatch, tmp_path):
+    cmd = _run_setup_cell(monkeypatch, tmp_path, have=("torch",), clone=True, repository=URL)
+    assert cmd == [sys.executable, "-m", "pip", "install", str(tmp_path / "clone")]
+
+
+def test_set_up_cell_installs_a_missing_extra_even_where_the_library_is_installed(monkeypatch, tmp_path):
+    cmd = _run_setup_cell(monkeypatch, tmp_path, extra="[crosslib]", installed=False, repository=URL)
+    assert cmd == [sys.executable, "-m", "pip", "install", f"updown-book[crosslib] @ git+{URL}"]
+
+
+def test_set_up_cell_takes_the_cpu_torch_when_torch_is_missing(monkeypatch, tmp_path):
+    cmd = _run_setup_cell(monkeypatch, tmp_path, have=(), repository=URL)
+    assert cmd[4:6] == ["--extra-index-url", "https://download.pytorch.org/whl/cpu"]
+
+
+@pytest.mark.parametrize("repository, pip_ok", [("", True), (URL, False)])
+def test_set_up_cell_stops_with_one_actionable_line(monkeypatch, tmp_path, repository, pip_ok):
+    with pytest.raises(Exception) as info:
+        _run_setup_cell(monkeypatch, tmp_path, have=("torch",), repository=repository, pip_ok=pip_ok)
+    assert type(info.value).__name__ == "SetupError"
+    (line,) = info.value._render_traceback_()
+    assert line.startswith("The book's library is not installed. Run this, then restart the kernel: ")
+    assert f"{sys.executable} -m pip install " in line
+    assert ("'<path to a clone of the book>'" in line) if not repository else (f"git+{URL}" in line)

@@ -4,6 +4,7 @@
     python tools/set_repository.py ""                                  # back to no buttons
     python tools/set_repository.py URL --jupyterhub https://hub.example.org
     python tools/set_repository.py --check                             # verify, change nothing
+    python tools/set_repository.py --refresh                           # set-up cells to the current text
 
 It writes, and nothing else:
 
@@ -34,6 +35,42 @@ COLAB = "https://colab.research.google.com"
 SETUP_CELL = '''\
 # Set-up for Colab, Binder and other fresh kernels: installs the book's library `updown` when it is missing.
 # Where it is installed (make lab, make test, the book build) this cell does nothing.
+import importlib, importlib.metadata as metadata, importlib.util, pathlib, re, shlex, subprocess, sys
+REPOSITORY = "{repository}"  # repository.url of _config.yml, written here by tools/set_repository.py
+EXTRA = "{extra}"  # the install extra this chapter needs beyond the library, e.g. "[crosslib]"
+def _setup_needed():  # the library, or a package of this chapter's extra, is not installed
+    if importlib.util.find_spec("updown") is None:
+        return True
+    try:
+        marker = re.compile(r"extra\\s*==\\s*\\W" + re.escape(EXTRA.strip("[]")) + r"\\W")
+        for r in (metadata.requires("updown-book") or []) if EXTRA else []:
+            if marker.search(r):
+                metadata.version(re.match(r"[A-Za-z0-9_.-]+", r).group())
+    except metadata.PackageNotFoundError:
+        return True
+    return False
+if _setup_needed():
+    class SetupError(Exception):
+        def _render_traceback_(self):  # IPython shows the message alone, without a traceback
+            return [str(self)]
+    clone = next((d for d in [pathlib.Path.cwd(), *pathlib.Path.cwd().parents] if (d / "pyproject.toml").is_file()
+                  and 'name = "updown-book"' in (d / "pyproject.toml").read_text(errors="ignore")), None)
+    target = (f"{{clone}}{{EXTRA}}" if clone else f"updown-book{{EXTRA}} @ git+{{REPOSITORY}}" if REPOSITORY
+              else f"<path to a clone of the book>{{EXTRA}}")
+    # without torch, take PyTorch's CPU build: the default one pulls gigabytes of CUDA libraries
+    cpu = [] if importlib.util.find_spec("torch") else ["--extra-index-url", "https://download.pytorch.org/whl/cpu"]
+    args = [sys.executable, "-m", "pip", "install", *cpu, target]
+    command = " ".join(shlex.quote(a) for a in args)
+    if not (clone or REPOSITORY) or subprocess.run(args).returncode != 0:
+        raise SetupError(f"The book's library is not installed. Run this, then restart the kernel: {{command}}")
+    importlib.invalidate_caches()
+'''
+#: Earlier versions of the set-up cell, recognised by ``--check`` and replaced by ``--refresh`` (keeping the
+#: notebook's REPOSITORY and EXTRA).
+PREVIOUS_SETUP_CELLS = (
+'''\
+# Set-up for Colab, Binder and other fresh kernels: installs the book's library `updown` when it is missing.
+# Where it is installed (make lab, make test, the book build) this cell does nothing.
 import importlib, importlib.util, pathlib, subprocess, sys
 if importlib.util.find_spec("updown") is None:
     REPOSITORY = "{repository}"  # repository.url of _config.yml, written here by tools/set_repository.py
@@ -49,7 +86,8 @@ if importlib.util.find_spec("updown") is None:
     if not (clone or REPOSITORY) or subprocess.run(command, shell=True).returncode != 0:
         raise SetupError(f"The book's library is not installed. Run, then restart the kernel:\\n    {{command}}")
     importlib.invalidate_caches()
-'''
+''',
+)
 SETUP_TAG = "remove-cell"
 _REPOSITORY_LINE = re.compile(r'^(\s*REPOSITORY = )"([^"\n]*)"', re.MULTILINE)
 _EXTRA_LINE = re.compile(r'^(\s*EXTRA = )"(|\[[a-z0-9,-]+\])"', re.MULTILINE)
@@ -135,11 +173,13 @@ def check_notebook(nb: dict, url: str | None, name: str = "notebook") -> list[st
     problems = []
     src = _source(cell)
     found = _REPOSITORY_LINE.search(src)
-    extra = _EXTRA_LINE.search(src)
-    if found is None or extra is None or src.rstrip("\n") != SETUP_CELL.format(
-            repository=found.group(2), extra=extra.group(2)).rstrip("\n"):
+    version = _version(src)
+    if version is None:
         problems.append(f"{name}: the first code cell is not the set-up cell (its text must be exactly "
                         f"tools/set_repository.py's SETUP_CELL)")
+    elif version > 0:
+        problems.append(f"{name}: the set-up cell is an older version; run `python tools/set_repository.py "
+                        f"--refresh` to bring every notebook's set-up cell up to date")
     elif url is not None and found.group(2) != url:
         problems.append(f"{name}: set-up cell has REPOSITORY = {found.group(2)!r}, _config.yml has {url!r}")
     if SETUP_TAG not in (cell.get("metadata", {}).get("tags") or []):
@@ -147,14 +187,27 @@ def check_notebook(nb: dict, url: str | None, name: str = "notebook") -> list[st
     return problems
 
 
+def _version(src: str) -> int | None:
+    """0 if ``src`` is the current set-up cell, k if it is the k-th previous version (1 = the last), else None."""
+    found, extra = _REPOSITORY_LINE.search(src), _EXTRA_LINE.search(src)
+    if found is None or extra is None:
+        return None
+    for k, template in enumerate((SETUP_CELL, *PREVIOUS_SETUP_CELLS)):
+        if src.rstrip("\n") == template.format(repository=found.group(2), extra=extra.group(2)).rstrip("\n"):
+            return k
+    return None
+
+
 def update_notebook(nb: dict, url: str, name: str = "notebook") -> bool:
-    """Write the address into the notebook's set-up cell (in place); True if it changed."""
-    problems = check_notebook(nb, None, name)
+    """Write the address into the notebook's set-up cell (in place), bringing an older version of the cell up to
+    date (keeping its EXTRA); True if it changed."""
+    problems = [p for p in check_notebook(nb, None, name) if "older version" not in p]
     if problems:
         raise ValueError("; ".join(problems))
     cell = setup_cell(nb)
     src = _source(cell)
-    new = _REPOSITORY_LINE.sub(lambda m: f'{m.group(1)}"{url}"', src, count=1)
+    extra = _EXTRA_LINE.search(src).group(2)
+    new = SETUP_CELL.format(repository=url, extra=extra).rstrip("\n") + ("\n" if src.endswith("\n") else "")
     if new == src:
         return False
     cell["source"] = new.splitlines(keepends=True) if isinstance(cell["source"], list) else new
@@ -170,11 +223,13 @@ def _dump(nb: dict) -> str:
     return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
-def run(root: Path, url: str | None, *, jupyterhub: str | None = None, check: bool = False) -> list[str]:
-    """Set (or with ``check`` verify) the address under ``root``; returns the problems (empty when all is well)."""
+def run(root: Path, url: str | None, *, jupyterhub: str | None = None, check: bool = False,
+        refresh: bool = False) -> list[str]:
+    """Set (or with ``check`` verify) the address under ``root``; returns the problems (empty when all is well).
+    ``refresh`` keeps the address of ``_config.yml`` and brings older set-up cells up to date."""
     config = root / "_config.yml"
     text = config.read_text(encoding="utf8")
-    if check:
+    if check or refresh:
         url = normalise_url(_get_key(text, "repository", "url"))
     else:
         url = normalise_url(url)
@@ -203,12 +258,14 @@ def main(argv=None) -> int:
     parser.add_argument("url", nargs="?", help='the repository address, e.g. https://github.com/<owner>/<repo>; "" clears it')
     parser.add_argument("--jupyterhub", help="a JupyterHub address for the JupyterHub launch button")
     parser.add_argument("--check", action="store_true", help="verify every notebook's set-up cell, change nothing")
+    parser.add_argument("--refresh", action="store_true",
+                        help="rewrite older set-up cells as the current SETUP_CELL (address and EXTRA kept)")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.check == (args.url is not None):
-        parser.error("give either a URL (\"\" to clear it) or --check")
+    if (args.check or args.refresh) == (args.url is not None) or (args.check and args.refresh):
+        parser.error("give either a URL (\"\" to clear it), --check or --refresh")
     try:
-        problems = run(args.root, args.url, jupyterhub=args.jupyterhub, check=args.check)
+        problems = run(args.root, args.url, jupyterhub=args.jupyterhub, check=args.check, refresh=args.refresh)
     except (ValueError, TypeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -219,6 +276,8 @@ def main(argv=None) -> int:
     n = len(notebooks(args.root))
     if args.check:
         print(f"ok: {n} notebooks start with the set-up cell and use _config.yml's repository.url")
+    elif args.refresh:
+        print(f"set-up cell up to date in {n} notebooks")
     else:
         print(f"repository.url = {normalise_url(args.url)!r}; set-up cell updated in {n} notebooks")
     return 0
