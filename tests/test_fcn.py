@@ -382,3 +382,44 @@ def test_teaching_cores_agree_with_the_public_functions():
     with torch.no_grad():
         lin.weight.copy_(torch.from_numpy(weight))
     np.testing.assert_array_equal(N.convolutionalize(lin, 3, (2, 5)).weight.detach().numpy(), kernel)
+
+
+def _fake_run(seed, cpu, m, b, fixed):
+    rows = [{"variant": v, "mean_iou": mi, "boundary_f1": bi}
+            for v, mi, bi in zip(("FCN-32s", "FCN-16s", "FCN-8s"), m, b)]
+    return {"seed": seed, "cpu": cpu, "rows": rows, "fixed_8s": {"variant": "FCN-8s", "mean_iou": fixed[0],
+                                                                 "boundary_f1": fixed[1]}}
+
+
+def test_variation_summary_by_hand():
+    runs = [_fake_run(0, "a", (0.30, 0.40, 0.50), (0.2, 0.4, 0.6), (0.49, 0.58)),
+            _fake_run(1, "a", (0.32, 0.41, 0.52), (0.2, 0.4, 0.6), (0.53, 0.60)),
+            _fake_run(0, "b", (0.28, 0.40, 0.50), (0.1, 0.4, 0.6), (0.50, 0.61)),
+            _fake_run(1, "b", (0.31, 0.45, 0.51), (0.2, 0.4, 0.6), (0.50, 0.60))]
+    s = N.variation_summary(runs)
+    t = s["table"]["mean_iou", "FCN-32s"]
+    assert t["by_seed"] == pytest.approx(0.03)          # CPU b: 0.28 and 0.31
+    assert t["by_cpu"] == pytest.approx(0.02)           # seed 0: 0.30 and 0.28
+    assert t["range"] == (0.28, 0.32)
+    assert s["table"]["boundary_f1", "FCN-32s"]["by_cpu"] == pytest.approx(0.1)
+    assert s["table"]["mean_iou", "FCN-8s fixed"]["by_seed"] == pytest.approx(0.04)
+    assert s["gaps"]["mean_iou", "16s-32s"] == pytest.approx(0.09)
+    assert s["gaps"]["mean_iou", "8s-16s"] == pytest.approx(0.06)
+    assert s["gaps"]["mean_iou", "learned-fixed"] == pytest.approx((-0.01, 0.01))
+
+
+def test_variation_table_was_measured_with_this_code():
+    from updown import _fcn_variation
+
+    table = _fcn_variation.RESULTS
+    assert table["code_hash"] == N.variation_key(), (
+        "fcn.py, data.py or metrics.py changed since the chapter's variation table was measured: run "
+        "`python -m updown.fcn --variation src/updown/_fcn_variation.py` (about 10 min on one core) and commit it")
+    assert {(r["seed"], r["cpu"]) for r in table["runs"]} == {(s, c) for s in N.VARIATION_SEEDS
+                                                               for c in N.EMULATED_CPUS}
+    assert table["settings"] == dict(N.DEFAULTS, device="cpu")
+    for run in table["runs"]:
+        config = run["config"]
+        for name, value in N.EMULATED_CPUS[run["cpu"]].items():
+            assert config[name] == value, (run["cpu"], name)
+        assert [r["variant"] for r in run["rows"]] == ["FCN-32s", "FCN-16s", "FCN-8s"]

@@ -620,27 +620,36 @@ def _variation_run(seed: int) -> dict:
 
 
 def measure_variation(path=None, seeds: Sequence[int] = VARIATION_SEEDS, cpus: Sequence[str] = tuple(EMULATED_CPUS),
-                      log=print) -> dict:
+                      log=print, jobs: int = 1) -> dict:
     """Run :func:`_variation_run` for every seed under every CPU of :data:`EMULATED_CPUS` (one process each).
 
-    Returns ``{"code_hash", "settings", "runs"}``; with ``path``, also writes it there as a Python module
-    (``src/updown/_fcn_variation.py`` is the one the chapter reads). About a minute per seed and CPU.
+    Returns ``{"code_hash", "settings", "runs"}`` (runs ordered by CPU, then seed); with ``path``, also writes it
+    there as a Python module (``src/updown/_fcn_variation.py`` is the one the chapter reads). About a minute of
+    one core per seed and CPU; ``jobs`` processes run at once (each trains on one thread, so the numbers do not
+    depend on ``jobs``).
     """
     import json
     import os
     import subprocess
+    from concurrent.futures import ThreadPoolExecutor
 
-    runs = []
+    jobs = int_tuple("jobs", jobs, 1, minimum=1)[0]
     for cpu in cpus:
+        check_choice("cpus", cpu, tuple(EMULATED_CPUS))
+
+    def one(task):
+        cpu, seed = task
         env = dict(os.environ, **EMULATED_CPUS[cpu])
-        for seed in seeds:
-            code = f"import json, updown.fcn as f; print(json.dumps(f._variation_run({int(seed)})))"
-            start = time.perf_counter()
-            out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
-            run = dict(json.loads(out.stdout.strip().splitlines()[-1]), cpu=cpu)
-            runs.append(run)
-            log(f"{cpu} seed {seed}: " + ", ".join(f"{r['variant']} {r['mean_iou']:.3f}" for r in run["rows"])
-                + f", fixed {run['fixed_8s']['mean_iou']:.3f}  ({time.perf_counter() - start:.0f} s)")
+        code = f"import json, updown.fcn as f; print(json.dumps(f._variation_run({int(seed)})))"
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+        run = dict(json.loads(out.stdout.strip().splitlines()[-1]), cpu=cpu)
+        log(f"{cpu} seed {seed}: " + ", ".join(f"{r['variant']} {r['mean_iou']:.3f}" for r in run["rows"])
+            + f", fixed {run['fixed_8s']['mean_iou']:.3f}  ({time.perf_counter() - start:.0f} s)")
+        return run
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        runs = list(pool.map(one, [(cpu, seed) for cpu in cpus for seed in seeds]))
     result = {"code_hash": variation_key(), "settings": dict(DEFAULTS, device="cpu"), "runs": runs}
     if path is not None:
         text = ('"""The FCN chapter\'s variation table: written by ``python -m updown.fcn --variation``, do '
@@ -725,10 +734,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="do not print a progress line per epoch")
     parser.add_argument("--variation", metavar="PATH", help="instead: measure the chapter's results for seeds "
                         "0, 1, 2 under each emulated CPU (about ten minutes) and write the table to PATH "
-                        "(src/updown/_fcn_variation.py)")
+                        "(src/updown/_fcn_variation.py); --threads N runs N of the 9 trainings at once")
     args = parser.parse_args(argv)
     if args.variation:
-        measure_variation(args.variation)
+        measure_variation(args.variation, jobs=max(1, args.threads))
         return 0
     try:
         rows = compare_variants(image_size=args.image_size, num_train=args.train, num_test=args.test,
