@@ -488,3 +488,18 @@ def test_html_verification_finds_a_leak(tmp_path):
         ms.verify_html(tmp_path, results)
     nbformat.write(student, tmp_path / "_sources" / "notebooks" / "09_demo.ipynb")
     assert ms.verify_html(tmp_path, results) == 1
+
+
+def test_stub_and_check_cells_carry_nbgrader_metadata_and_nothing_else_does():
+    source = demo_notebook()
+    student, report = ms.make_student_notebook(source, "09_demo.ipynb")
+    marked = {i: c.metadata["nbgrader"] for i, c in enumerate(student.cells) if "nbgrader" in c.metadata}
+    assert sorted(marked) == [5, 7, 10, 12]
+    assert marked[5] == {"grade": False, "locked": False, "solution": True, "task": False,
+                         "grade_id": "exercise-9-1-answer", "schema_version": 3}
+    assert marked[7] == {"grade": True, "locked": True, "solution": False, "task": False, "points": 1,
+                         "grade_id": "exercise-9-1-check", "schema_version": 3}
+    assert marked[10]["grade_id"] == "exercise-9-2-answer" and marked[12]["grade_id"] == "exercise-9-2-check"
+    ids = [m["grade_id"] for m in marked.values()]
+    assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[A-Za-z0-9_-]+", g) for g in ids)
+    assert not any("nbgrader" in c.metadata for c in source.cells)  # the source is not touched

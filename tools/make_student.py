@@ -20,6 +20,8 @@ What it writes
     * the markdown inside a gated solution (after ``{solution-start}``, before ``{solution-end}``, whether in
       cells of its own or in the cells of the directives) and every plain ``{solution}`` directive are replaced by
       :data:`PLACEHOLDER`: the prose solutions of the compute-by-hand exercises are solutions too;
+    * stub cells get nbgrader metadata as autograded answers and check cells as locked autograder tests of 1
+      point (:func:`add_nbgrader_metadata`), so that nbgrader can grade the student edition;
     * everything else (the other cells, their outputs, the cell ids and tags, the metadata) is left as it was.
 
     The exercise number ``N.M`` of a region is, in this order of preference,
@@ -282,8 +284,38 @@ def make_student_notebook(nb, name: str = "notebook") -> tuple[object, Report]:
     if block is not None:
         raise MarkerError(f"{_where(name, block_start, nb.cells[block_start])}: {{solution-start}} {block} "
                           f"without a matching {{solution-end}}")
+    add_nbgrader_metadata(nb, report)
     nbformat.validate(nb)
     return nb, report
+
+
+def add_nbgrader_metadata(nb, report: Report) -> None:
+    """Mark the student copy's cells for nbgrader (schema version 3), in place: each stub cell is an autograded
+    answer (``solution``), each check cell after it a locked autograder test worth 1 point (``grade``), named
+    ``exercise-N-M-answer`` / ``exercise-N-M-check``. Every other cell is left without nbgrader metadata."""
+    exercise_of = {r.cell: r.exercise for r in report.regions}
+    used: set[str] = set()
+
+    def grade_id(exercise: str, kind: str) -> str:
+        base = f"exercise-{exercise.replace('.', '-')}-{kind}"
+        gid, k = base, 1
+        while gid in used:
+            k += 1
+            gid = f"{base}-{k}"
+        used.add(gid)
+        return gid
+
+    current = None
+    for i in sorted(report.stub_cells + report.check_cells):
+        cell = nb.cells[i]
+        if i in report.stub_cells:
+            current = exercise_of[i]
+            meta = {"grade": False, "locked": False, "solution": True, "task": False,
+                    "grade_id": grade_id(current, "answer")}
+        else:
+            meta = {"grade": True, "locked": True, "solution": False, "task": False, "points": 1,
+                    "grade_id": grade_id(current, "check")}
+        cell.metadata["nbgrader"] = {**meta, "schema_version": 3}
 
 
 def _exercise_of(cell, label: str | None, report: Report, chapter: str | None, where: str) -> str:
