@@ -149,7 +149,8 @@ def test_an_exercise_cell_renders_as_myst(notebook_page):
 def test_an_exercise_cell_typesets_its_math(notebook_page):
     page = notebook_page
     index = page.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets.findIndex(
-        w => w.model.type === 'markdown' && /```\\{exercise\\}[\\s\\S]*\\$[^$]+\\$/.test(w.model.sharedModel.getSource()))""")
+        w => w.model.type === 'markdown'
+             && /```\\{exercise\\}[\\s\\S]*\\$[^$]+\\$/.test(w.model.sharedModel.getSource()))""")
     assert index >= 0, "no exercise cell with inline math in the chapter"
     assert _rendered_markdown(page, index)["math"] > 0
 
