@@ -302,6 +302,9 @@ def test_by_hand_messages_for_positions_missing_values_order_and_types():
         run_by_hand("E", lambda: (1,), (1, 2), names=("a", "b"))
     with pytest.raises(ExerciseFailed, match=r"^E: the function returned None"):
         run_by_hand("E", lambda: None, (1, 2))
+    assert run_by_hand("E", lambda: np.array([[1, 2], [3, 4]]), ((1, 2), (3, 4)), names=("a", "b")) == "E: passed"
+    with pytest.raises(ExerciseFailed, match=r"^E: b\[1\] is too small$"):
+        run_by_hand("E", lambda: np.array([[1, 2], [3, 3]]), ((1, 2), (3, 4)), names=("a", "b"))
 
 
 def test_floats_in_messages_are_rounded_but_tell_got_and_expected_apart():

@@ -454,6 +454,8 @@ def run_by_hand(exercise: str, answer: Callable, expected: Any, *, names: tuple[
         raise ExerciseFailed(f"{exercise}: the function returned None (is a `return` missing?)")
     unordered = frozenset(unordered)
     if names is not None:
+        if isinstance(got, np.ndarray) and got.ndim >= 1:
+            got = list(got)
         if not isinstance(got, (tuple, list)) or len(got) != len(names):
             got_text = f"{len(got)} values" if isinstance(got, (tuple, list)) else _describe(got)
             raise ExerciseFailed(f"{exercise}: return a tuple of {len(names)}: ({', '.join(names)}); "
