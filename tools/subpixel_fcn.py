@@ -18,12 +18,15 @@ class scores that ``upscore_pool4`` outputs on the test images, before and after
 
 The CPU variation is measured on one seed by running it again in a fresh process under each emulated CPU of
 ``make test-portable`` (environment variables that must be set before torch is imported). The results file
-records ``code_hash`` (``updown._cache.code_hash`` of the modules in :func:`modules` and the settings), and
+records ``code_hash`` (:func:`code_hash`: the modules of :func:`modules`, the parts of ``updown.fcn`` it uses
+and the settings), and
 ``tests/test_subpixel.py`` fails when it no longer matches the code.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
+import inspect
 import json
 import os
 import subprocess
@@ -36,7 +39,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from updown import _cache, data, fcn, metrics, subpixel, transposed
+from updown import _cache, _checks, data, fcn, metrics, subpixel, transposed
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "notebooks" / "results" / "subpixel_fcn.json"
@@ -55,15 +58,32 @@ CPUS = {
 METRICS = ("mean_iou", "boundary_f1", "pixel_accuracy", "checkerboard_init", "checkerboard_trained")
 
 
+#: The parts of ``updown.fcn`` the runs use. That module also holds its chapter's variation tools and CLI,
+#: which change often and do not touch these results, so its hash covers the source of these objects only.
+FCN_PARTS = ("FCN", "_stage", "_bilinear_up", "select_device", "_reproducible", "_as_images", "_as_labels",
+             "train_fcn", "predict", "evaluate", "make_split", "DEFAULTS", "NUM_CLASSES", "STRIDES")
+
+
 def modules():
-    """The modules whose source the results depend on (this script included, under one name however it runs)."""
+    """The modules whose whole source the results depend on (this script included, under one name)."""
     script = types.ModuleType("tools.subpixel_fcn")
     script.__file__ = str(Path(__file__).resolve())
-    return [script, fcn, subpixel, transposed, data, metrics]
+    return [script, subpixel, transposed, data, metrics, _checks]
+
+
+def fcn_source() -> str:
+    """The source of the parts of ``updown.fcn`` in :data:`FCN_PARTS` (values by ``repr``)."""
+    parts = []
+    for name in FCN_PARTS:
+        obj = getattr(fcn, name)
+        parts.append(inspect.getsource(obj) if callable(obj) else f"{name} = {obj!r}")
+    return "\n".join(parts)
 
 
 def code_hash(settings: dict | None = None) -> str:
-    return _cache.code_hash(modules(), settings or SETTINGS)
+    """``updown._cache.code_hash`` of :func:`modules` and the settings, with the used source of ``fcn``."""
+    fcn_digest = hashlib.sha256(fcn_source().encode()).hexdigest()
+    return _cache.code_hash(modules(), dict(settings or SETTINGS, fcn_source_sha256=fcn_digest))
 
 
 def upsampler(kind: str, channels: int) -> nn.Module:
