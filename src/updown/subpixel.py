@@ -153,8 +153,9 @@ def transposed_as_subpixel(weight: np.ndarray, stride: int) -> np.ndarray:
     The equivalence, for ``y`` of shape ``(N, C_in, H, W)``, padding ``p`` and output padding ``q``:
     ``Z = pixel_shuffle(conv2d(y, phases, padding=(K_h - 1, K_w - 1)), s)`` has ``(H + K_h - 1)*s`` rows, and
     ``conv_transpose2d(y, weight, stride=s, padding=p, output_padding=q)`` is ``Z[..., p:p + H_out, ...]``
-    (the same along columns), with ``H_out = (H - 1)*s - 2*p + kh + q``. The crop is needed unless ``p = 0``,
-    ``q = 0`` and ``s`` divides ``k``; the rows of the crop that run past ``Z`` (only when ``q > 0``) are 0.
+    (the same along columns), with ``H_out = (H - 1)*s - 2*p + kh + q``. Nothing is cropped when ``p = 0``
+    and ``kh + q = K_h*s`` (without output padding: when ``s`` divides ``k``); rows of the crop that run past
+    ``Z`` (possible only when ``q > 0``) are 0.
 
     Raises ``TypeError`` for a non-float array or a non-integer stride, ``ValueError`` for a weight that is not
     4D or is empty, or a stride below 1.
