@@ -1,12 +1,18 @@
 """A reader's fresh kernel, as on Colab or Binder: only Jupyter and the CPU build of torch, then the chapters.
 
-The test builds a new virtual environment holding nothing but ``nbclient`` and ``ipykernel`` (Jupyter) and
-``torch==2.13.0`` (the pin of requirements.txt: pip takes the CPU wheel; an unpinned torch would pull gigabytes of
-CUDA packages). It copies the library's sources into a temporary "clone" (pyproject.toml, README, licences, src/)
-with the chapter notebooks in its ``notebooks/``, and executes the chapters there, in that environment's own
-kernel, with ``UPDOWN_STATIC`` unset as for a reader. Nothing installs the library beforehand: each chapter's
-hidden set-up cell finds the clone above the working directory and installs it from there, exactly as it does
-on Binder or in a clone opened with plain Jupyter. Every chapter must run with 0 errors.
+Two paths, each in a new virtual environment:
+
+- ``jupyter-only``: nothing but ``nbclient`` and ``ipykernel`` (Jupyter) and ``torch==2.13.0`` (the pin of
+  requirements.txt: pip takes the CPU wheel; an unpinned torch would pull gigabytes of CUDA packages). Nothing
+  installs the library beforehand: each chapter's hidden set-up cell finds the clone above the working directory
+  and installs it from there, as in a clone opened with plain Jupyter.
+- ``binder``: ``binder/requirements.txt`` (without PyTorch's CPU index, unreachable here: the same
+  ``torch==2.13.0+cpu`` wheel comes from the local package store) and ``binder/postBuild``, as repo2docker runs
+  them; the set-up cell then finds the library and does nothing.
+
+The chapters are executed in a temporary clone (the repository's tracked files, with the chapters as they are in
+the work tree), in that environment's own kernel, with ``UPDOWN_STATIC`` unset as for a reader. Every chapter must
+run with 0 errors.
 
 It measures what a reader waits for and writes it to ``<tmp>/fresh_env.json`` (and prints it): the time to build
 the environment and its size, the time to the first cell (the set-up cell installing the library) and the size
@@ -76,13 +82,23 @@ def _run(cmd, env, cwd=None, timeout=1800) -> subprocess.CompletedProcess:
 
 
 def _make_clone(dest: Path, chapters: list[Path]) -> Path:
-    for name in ("pyproject.toml", "README.md", "LICENSE", "LICENSE-TEXT.md"):
-        if (ROOT / name).exists():
-            shutil.copy2(ROOT / name, dest / name)
-    shutil.copytree(ROOT / "src", dest / "src",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc", "build"))
-    (dest / "notebooks").mkdir()
-    for nb in chapters:
+    """A copy of the repository's tracked files as they are in the work tree (a reader's clone), or, outside
+    git, of what installing the library needs and the chapters."""
+    try:
+        tracked = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, check=True,
+                                 text=True).stdout.split("\0")
+    except (OSError, subprocess.CalledProcessError):
+        tracked = []
+    tracked = [t for t in tracked if t and (ROOT / t).is_file() and not t.startswith("binder/")]
+    if not tracked:
+        tracked = [n for n in ("pyproject.toml", "README.md", "LICENSE", "LICENSE-TEXT.md") if (ROOT / n).exists()]
+        tracked += [str(p.relative_to(ROOT)) for p in (ROOT / "src").rglob("*")
+                    if p.is_file() and "__pycache__" not in p.parts and ".egg-info" not in str(p)]
+    for name in tracked:
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, dest / name)
+    (dest / "notebooks").mkdir(exist_ok=True)
+    for nb in chapters:                      # the chapters as they are now, committed or not
         shutil.copy2(nb, dest / "notebooks" / nb.name)
     return dest / "notebooks"
 
