@@ -53,7 +53,8 @@ def _pool_output_size_core(size, kernel_size, stride, padding, dilation, ceil_mo
     return out
 
 
-def pool_output_size(size: int, kernel_size: int, stride: int | None = None, padding: int = 0, dilation: int = 1,
+def pool_output_size(size: int, kernel_size: int, stride: int | None = None,
+                     padding: int = 0, dilation: int = 1,
                      ceil_mode: bool = False) -> int:
     """Length of a pooling's output along one axis, by PyTorch's rule ({eq}`eq-pool-size`).
 
@@ -76,14 +77,18 @@ def pool_output_size(size: int, kernel_size: int, stride: int | None = None, pad
     dilation = _one_int("dilation", dilation, 1)
     check_bool("ceil_mode", ceil_mode)
     if padding > kernel_size // 2:
-        raise ValueError(f"padding must be at most half of kernel_size (kernel_size // 2 = {kernel_size // 2}), "
+        raise ValueError(f"padding must be at most half of kernel_size "
+                         f"(kernel_size // 2 = {kernel_size // 2}), "
                          f"got padding={padding} with kernel_size={kernel_size}")
-    out = _pool_output_size_core(size, kernel_size, stride, padding, dilation, ceil_mode)
+    out = _pool_output_size_core(size, kernel_size, stride, padding, dilation,
+                                 ceil_mode)
     if out < 1:
         span = dilation * (kernel_size - 1) + 1
-        raise ValueError(f"the window (dilation*(kernel_size-1)+1 = {span} pixels) does not fit in the padded input "
-                         f"(size + 2*padding = {size + 2 * padding} pixels): output size would be {out}; "
-                         f"got size={size}, kernel_size={kernel_size}, padding={padding}, dilation={dilation}")
+        raise ValueError(f"the window (dilation*(kernel_size-1)+1 = {span} pixels) "
+                         f"does not fit in the padded input (size + 2*padding = "
+                         f"{size + 2 * padding} pixels): output size would be {out}; "
+                         f"got size={size}, kernel_size={kernel_size}, "
+                         f"padding={padding}, dilation={dilation}")
     return out
 
 
@@ -180,8 +185,8 @@ def _max_pool2d_core(xp, k, s, d, out):
     return y
 
 
-def max_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
-               return_indices: bool = False):
+def max_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, dilation=1,
+               ceil_mode: bool = False, return_indices: bool = False):
     """2D max pooling of ``x`` (``(N, C, H, W)`` or ``(C, H, W)``), as ``torch.nn.functional.max_pool2d``.
 
     Output pixel ``(i, j)`` is the largest of the window's taps ``x[i*s - p + a*d, j*s - p + b*d]`` for
@@ -284,8 +289,9 @@ def _avg_pool2d_core(xp, k, s, out, divisor):
     return total
 
 
-def avg_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-               count_include_pad: bool = True, divisor_override: int | None = None):
+def avg_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0,
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None):
     """2D average pooling of ``x`` (``(N, C, H, W)`` or ``(C, H, W)``), as ``torch.nn.functional.avg_pool2d``.
 
     Output pixel ``(i, j)`` is the sum of the window's input pixels divided by a count ({eq}`eq-avg-pool`): by
@@ -321,13 +327,15 @@ def avg_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, ceil_mode: bo
         rows, cols = _taps(out[0], s[0], 1, k[0]), _taps(out[1], s[1], 1, k[1])
         r = _reduce(np.add, [xp[..., sl, :] for sl in rows], acc)
         total = _reduce(np.add, [r[..., sl] for sl in cols], acc)
-        # C++ integer division truncates towards zero; floor division does not for negative quotients.
+        # C++ integer division truncates towards zero; floor division does not for
+        # negative quotients.
         q = total // div
         q += ((total - q * div) != 0) & ((total < 0) != (div < 0))
         return q
     # float16 is summed in float32, as PyTorch does
     xp = _padded(x.astype(acc, copy=False), p, need, 0)
-    # One divisor for every window (no padding, or padding counted) is the common case: divide by a scalar.
+    # One divisor for every window (no padding, or padding counted) is the common case:
+    # divide by a scalar.
     divisor = acc(div.flat[0]) if (div == div.flat[0]).all() else div.astype(acc)
     return _avg_pool2d_core(xp, k, s, out, divisor).astype(x.dtype, copy=False)
 
@@ -347,7 +355,8 @@ def _max_unpool2d_core(x, indices, size):
     return u.reshape(x.shape[:-2] + tuple(size))
 
 
-def max_unpool2d(x: np.ndarray, indices: np.ndarray, kernel_size, stride=None, padding=0, output_size=None):
+def max_unpool2d(x: np.ndarray, indices: np.ndarray, kernel_size, stride=None,
+                 padding=0, output_size=None):
     """Partial inverse of :func:`max_pool2d`, as ``torch.nn.functional.max_unpool2d`` ({eq}`eq-max-unpool`).
 
     Returns zeros of shape ``(..., H_out, W_out)`` with ``x``'s dtype, except that each value of ``x`` goes to the
@@ -367,9 +376,11 @@ def max_unpool2d(x: np.ndarray, indices: np.ndarray, kernel_size, stride=None, p
     x = _check_input("x", x, "unpool")
     indices = as_array("indices", indices)
     if indices.dtype != np.int64:
-        raise TypeError(f"indices must have dtype int64 (as returned by max_pool2d), got dtype {indices.dtype}")
+        raise TypeError(f"indices must have dtype int64 (as returned by max_pool2d), "
+                        f"got dtype {indices.dtype}")
     if indices.shape != x.shape:
-        raise ValueError(f"indices must have the shape of x {tuple(x.shape)}, got shape {tuple(indices.shape)}")
+        raise ValueError(f"indices must have the shape of x {tuple(x.shape)}, "
+                         f"got shape {tuple(indices.shape)}")
     k = int_tuple("kernel_size", kernel_size, 2, minimum=1)
     s = k if stride is None else int_tuple("stride", stride, 2, minimum=1)
     p = int_tuple("padding", padding, 2, minimum=0)
@@ -377,22 +388,27 @@ def max_unpool2d(x: np.ndarray, indices: np.ndarray, kernel_size, stride=None, p
     if output_size is None:
         size = default
         if min(size) < 1:
-            raise ValueError(f"the default output size {size} of x of shape {tuple(x.shape)} with kernel_size="
-                             f"{kernel_size}, stride={stride}, padding={padding} is empty; reduce padding")
+            raise ValueError(f"the default output size {size} of x of shape "
+                             f"{tuple(x.shape)} with kernel_size={kernel_size}, "
+                             f"stride={stride}, padding={padding} is empty; "
+                             "reduce padding")
     else:
         if not isinstance(output_size, (tuple, list)) or len(output_size) not in (2, 4):
-            raise ValueError(f"output_size must be a sequence of 2 (or 4) ints, got {_show(output_size)}")
+            raise ValueError("output_size must be a sequence of 2 (or 4) ints, "
+                             f"got {_show(output_size)}")
         size = int_tuple("output_size", tuple(output_size[-2:]), 2, minimum=1)
         for a in range(2):
             lo, hi = default[a] - s[a], default[a] + s[a]
             if not lo < size[a] < hi:
-                raise ValueError(f"output_size must be strictly between {lo} and {hi} along {'HW'[a]} (the default "
-                                 f"size {default[a]} minus/plus the stride), got output_size={_show(output_size)}")
+                raise ValueError(f"output_size must be strictly between {lo} and {hi} "
+                                 f"along {'HW'[a]} (the default size {default[a]} "
+                                 f"minus/plus the stride), "
+                                 f"got output_size={_show(output_size)}")
     plane = size[0] * size[1]
     if indices.size and (indices.min() < 0 or indices.max() >= plane):
         bad = indices[(indices < 0) | (indices >= plane)].flat[0]
-        raise ValueError(f"indices must lie in [0, {plane}) for an output of size {size[0]}x{size[1]}, "
-                         f"got index {int(bad)}")
+        raise ValueError(f"indices must lie in [0, {plane}) for an output of size "
+                         f"{size[0]}x{size[1]}, got index {int(bad)}")
     return _max_unpool2d_core(x, indices, size)
 
 
@@ -423,9 +439,11 @@ def receptive_field(kernel_sizes, strides=None, dilations=None) -> tuple[int, ..
     lengths or entries below 1.
     """
     if not isinstance(kernel_sizes, (tuple, list)) or len(kernel_sizes) == 0:
-        raise ValueError(f"kernel_sizes must be a non-empty sequence of ints, got {_show(kernel_sizes)}")
+        raise ValueError("kernel_sizes must be a non-empty sequence of ints, "
+                         f"got {_show(kernel_sizes)}")
     n = len(kernel_sizes)
     ks = int_tuple("kernel_sizes", tuple(kernel_sizes), n, minimum=1)
     ss = ks if strides is None else int_tuple("strides", strides, n, minimum=1)
-    ds = (1,) * n if dilations is None else int_tuple("dilations", dilations, n, minimum=1)
+    ds = (1,) * n if dilations is None else int_tuple("dilations", dilations, n,
+                                                       minimum=1)
     return _receptive_field_core(ks, ss, ds)
