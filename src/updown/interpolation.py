@@ -13,6 +13,9 @@ The module is built the way the chapters teach it, from two pieces:
   by distance ({eq}`eq-linear-weights`). Bilinear is two passes (width, then height), trilinear three
   (width, height, depth): {eq}`eq-bilinear-passes`.
 
+The chapters show the teaching cores ``_source_coordinates_core``, ``_linear_pass_core`` and ``_interpolate_core``:
+the same equations in float64 NumPy without checks (the tests assert that they agree with the public functions).
+
 :func:`interpolate` mirrors ``torch.nn.functional.interpolate`` (same arguments, order, defaults and errors) and
 agrees with it to floating-point rounding: it computes coordinates and weights in the input's precision
 (float32 for float16/float32 inputs, float64 for float64), as PyTorch's CPU kernel does. NumPy only.
