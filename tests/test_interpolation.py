@@ -131,8 +131,10 @@ def test_same_size_copies_even_with_a_scale_factor():
     x = np.random.default_rng(2).standard_normal((1, 2, 5, 6)).astype(np.float32)
     y = assert_matches_torch(x, scale_factor=1.1, mode="bilinear")  # floor(5.5)=5, floor(6.6)=6
     np.testing.assert_array_equal(y, x)
-    # nearest has no such rule: it still maps with 1/1.1
-    assert_matches_torch(x, scale_factor=1.1, mode="nearest")
+    # PyTorch's 2D nearest kernel copies too; in 1D nearest has no such rule and maps with 1/1.1
+    np.testing.assert_array_equal(assert_matches_torch(x, scale_factor=1.1, mode="nearest"), x)
+    signal = x[:, :, 0]
+    assert not np.array_equal(assert_matches_torch(signal, scale_factor=1.1, mode="nearest"), signal)
 
 
 @pytest.mark.parametrize("mode,shape", [("linear", (2, 3, 1)), ("bilinear", (1, 2, 1, 1)),
