@@ -475,3 +475,33 @@ def test_receptive_field_core_agrees_with_public(layers):
     ks, ss, ds = (tuple(v) for v in zip(*layers))
     assert P._receptive_field_core(ks, ss, ds) == P.receptive_field(list(ks), list(ss), list(ds))
     assert P._receptive_field_core((2, 2, 2), (2, 2, 2), (1, 1, 1)) == (2, 4, 8)
+
+
+def test_native_pixel_figure_shows_the_arrays_own_pixels():
+    """Chapter 1's zone-plate figure: the big image one to one, the small ones at 2x2, no resampling."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from updown.plot import pooling as figs
+
+    rng = np.random.default_rng(5)
+    big = (rng.random((64, 64)) > 0.5).astype(float)  # a checker of single pixels: any resampling shows
+    small = [(rng.random((16, 16)) > 0.5).astype(float) for _ in range(3)]
+    fig = figs.draw_at_native_pixels(big, "big", small, ["a", "b", "c"])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")  # as the notebook's inline backend saves it
+    plt.close(fig)
+    png = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("L")).astype(int)
+
+    def found(target):
+        h, w = target.shape
+        return any(np.array_equal(png[r:r + h, c:c + w], target)
+                   for r in range(png.shape[0] - h + 1) for c in range(png.shape[1] - w + 1)
+                   if png[r, c] == target[0, 0])
+
+    assert found((big * 255).astype(int))
+    assert all(found((np.kron(a, np.ones((2, 2))) * 255).astype(int)) for a in small)
+    with pytest.raises(ValueError, match="titles must have one entry per small image"):
+        figs.draw_at_native_pixels(big, "big", small, ["a"])
