@@ -316,10 +316,11 @@ def _factor(factor: Any) -> int:
 def bilinear_kernel(factor: int) -> np.ndarray:
     """FCN's bilinear upsampling kernel for an integer ``factor`` ({eq}`eq-tr-bilinear-kernel`), {cite}`long2015fcn`.
 
-    A ``(k, k)`` float64 array with ``k = 2*factor - factor % 2``: the outer product of the 1D tent
-    ``1 - |i - c| / factor`` with centre ``c = (k - 1) / 2``. Used as the weight of a transposed convolution with
-    ``stride=factor`` and ``padding=bilinear_padding(factor)``, it reproduces bilinear interpolation
-    (``align_corners=False``) away from the border.
+    A ``(k, k)`` float64 array with ``k = 2*factor - factor % 2`` (the size of Caffe's bilinear-filler recipe,
+    {cite}`jia2014caffebilinearfiller`; FCN's own layers have even factors and ``k = 2*factor``): the outer
+    product of the 1D tent ``1 - |i - c| / factor`` with centre ``c = (k - 1) / 2``. Used as the weight of a
+    transposed convolution with ``stride=factor`` and ``padding=bilinear_padding(factor)``, it reproduces
+    bilinear interpolation (``align_corners=False``) away from the border.
 
     Raises ``TypeError`` for a non-integer factor and ``ValueError`` for a factor below 1.
     """
