@@ -399,3 +399,49 @@ def test_size_vs_scale_figure_labels_index_and_position():
     assert any("4.333" in t and "index 3.833" in t for t in texts)
     assert any("4.643" in t and "index 4.143" in t for t in texts)     # size=7: past the last centre
     plt.close(fig)
+
+
+def test_size_vs_scale_figure_rows_are_evenly_spaced_and_the_library_where_not_clamped():
+    """Each row's crosses follow its rule before the clamp at 0 (evenly spaced) and match the library elsewhere."""
+    fig = figs.size_vs_scale_figure(in_size=5, scale_factor=1.5)
+    rows = [line.get_xdata() - 0.5 for line in fig.axes[0].lines if line.get_marker() == "x"]
+    assert len(rows) == 3
+    for xs, spacing, scale in zip(rows, (1 / 1.5, 5 / 7, 5 / 7), (1.5, None, None)):
+        assert len(xs) == 7 and np.allclose(np.diff(xs), spacing)
+        library = source_coordinates(7, 5, scale, "linear", False, np.float64)
+        assert np.allclose(np.maximum(xs, 0), library, atol=1e-12)
+    plt.close(fig)
+
+
+@given(n_in=st.integers(1, 30), factor=st.floats(0.3, 3.0))
+def test_align_corners_true_ignores_the_scale_factor(n_in, factor):
+    """The chapter's claim: with align_corners=True, scale_factor only sets the size; the values are size=out's."""
+    n_out = int(np.floor(n_in * factor))
+    assume(n_out >= 1)
+    x = np.random.default_rng(n_in).normal(size=(1, 1, n_in))
+    t = torch.from_numpy(x)
+    by_scale = F.interpolate(t, scale_factor=factor, mode="linear", align_corners=True)
+    assert torch.equal(by_scale, F.interpolate(t, size=n_out, mode="linear", align_corners=True))
+    ours = interpolate(x, scale_factor=factor, mode="linear", align_corners=True)
+    assert np.array_equal(ours, interpolate(x, size=n_out, mode="linear", align_corners=True))
+    assert np.allclose(ours, by_scale.numpy(), rtol=0, atol=1e-12)
+
+
+def test_nearest_does_not_copy_an_unchanged_size():
+    """The copy is a linear-mode rule: 5 pixels with scale_factor=1.1 and mode nearest read 0, 0, 1, 2, 3."""
+    x = np.arange(5.0)[None, None]
+    theirs = F.interpolate(torch.from_numpy(x), scale_factor=1.1, mode="nearest")[0, 0].numpy()
+    assert theirs.tolist() == [0, 0, 1, 2, 3]
+    assert np.array_equal(interpolate(x, scale_factor=1.1, mode="nearest")[0, 0], theirs)
+
+
+@given(n_in=st.integers(1, 20), extra=st.integers(1, 20))
+def test_after_clamping_an_enlargement_reads_the_end_pixels_in_both_conventions(n_in, extra):
+    """Exercise ex-5-3's remark: the maps meet only in the middle, but after the clamp at the edges the outermost
+    pixels of an enlargement read the same end pixels under both conventions."""
+    n_out = n_in + extra
+    x = np.random.default_rng(n_out).normal(size=(1, 1, n_in))
+    half = interpolate(x, size=n_out, mode="linear", align_corners=False)[0, 0]
+    corners = interpolate(x, size=n_out, mode="linear", align_corners=True)[0, 0]
+    assert np.allclose([half[0], corners[0]], x[0, 0, 0], rtol=0, atol=1e-12)
+    assert np.allclose([half[-1], corners[-1]], x[0, 0, -1], rtol=0, atol=1e-12)

@@ -397,13 +397,17 @@ def size_vs_scale_figure(in_size: int = 5, scale_factor: float = 1.5):
 
     Rows show the source coordinates (crosses, in input pixels; linear mode, half-pixel) of the three calls
     ``interpolate(x, scale_factor=s)``, ``interpolate(x, size=floor(in*s))`` and
-    ``interpolate(x, scale_factor=s, recompute_scale_factor=True)``. Returns the figure.
+    ``interpolate(x, scale_factor=s, recompute_scale_factor=True)``. The coordinates are drawn before the clamp
+    at 0 (as in :func:`conventions_figure`), so each row is evenly spaced, as its rule places the samples; where
+    they are not negative they are the library's :func:`~updown.interpolation.source_coordinates`. Returns the figure.
     """
     out = int(np.floor(in_size * scale_factor))
+    by_scale = (np.arange(out) + 0.5) / scale_factor - 0.5     # (eq-src-half) with the given scale factor
+    by_size = unclamped_source(out, in_size, False)            # (eq-src-half) with the size ratio
     rows = [
-        (f"scale_factor={scale_factor}", source_coordinates(out, in_size, scale_factor, "linear")),
-        (f"size={out}", source_coordinates(out, in_size, None, "linear")),
-        ("scale_factor, recompute\n_scale_factor=True", source_coordinates(out, in_size, None, "linear")),
+        (f"scale_factor={scale_factor}", by_scale),
+        (f"size={out}", by_size),
+        ("scale_factor, recompute\n_scale_factor=True", by_size),
     ]
     fig, ax = plt.subplots(figsize=(7.6, 2.8), layout="constrained")
     for j in range(in_size + 1):
