@@ -88,7 +88,8 @@ test-book: $(STAMP)
 
 test-browser: $(STAMP)
 	@if [ -x /usr/bin/chromium ]; then \
-	  $(BIN)/python -m pytest tests/browser -m browser -p no:cacheprovider -rs -q; \
+	  rm -rf _build/screenshots; \
+	  $(BIN)/python -m pytest tests/browser -m browser -p no:cacheprovider -rs -q -n $(JOBS) --dist loadgroup; \
 	  echo "Screenshots of every page: _build/screenshots/"; \
 	elif [ "$${UPDOWN_REQUIRE_BROWSER:-0}" = 1 ]; then \
 	  echo "error: browser tests are required but /usr/bin/chromium is missing"; exit 1; \

@@ -17,6 +17,7 @@ Loaded from ``_config.yml`` (``sphinx: local_extensions: {updown_html: book/_ext
   catalogues (used at build time, never by the browser) are removed from the output, and the page sources
   (``_sources/``) are copied only when the download button is shown. The theme's icons are drawn from Font
   Awesome's web fonts alone: its 1.5 MB SVG-drawing script would otherwise be the heaviest file of every page.
+  The figures in ``_images/`` are re-saved as palette PNGs (about 3x smaller), like the animation frames.
 * **Nothing cut off.** ``static/updown.css`` widens the article column on wide windows, wraps printed output
   instead of scrolling it, and lets wide displayed equations scroll on narrow screens only.
 * **The map of the book.** The directive ``{updown-map}`` (used in ``book/intro.md``) is replaced, once the
@@ -145,6 +146,27 @@ def prune_output(app, exception) -> None:
         (static / "scripts" / name).unlink(missing_ok=True)
     for path in (static / "vendor" / "fontawesome" / "webfonts").glob("*.ttf"):
         path.unlink()
+    palette_images(Path(app.outdir) / "_images")
+
+
+def palette_images(folder: Path, colors: int = 256) -> None:
+    """The chapters' figures re-saved as palette PNGs where that makes them smaller (as the animation frames are).
+
+    Figures are flat colours, text and colormaps on white: an adaptive palette without dithering changes a pixel by
+    about one level of 255 on average. Only files of this build are touched, never a notebook's stored output.
+    """
+    from PIL import Image
+
+    for path in sorted(folder.glob("*.png")):
+        with Image.open(path) as img:
+            if img.mode == "P":
+                continue
+            rgb = img.convert("RGB")
+        pal = rgb.quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        out = io.BytesIO()
+        pal.save(out, format="PNG")
+        if out.tell() < path.stat().st_size:
+            path.write_bytes(out.getvalue())
 
 
 class book_map_node(nodes.General, nodes.Element):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -42,8 +43,9 @@ def book() -> Path:
 def screenshots(book) -> Path:
     out = book.parent / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("*.png"):  # only this build's pages
-        old.unlink()
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # in parallel runs `make test-browser` empties the folder first
+        for old in out.glob("*.png"):  # only this build's pages
+            old.unlink()
     return out
 
 
@@ -146,7 +148,7 @@ def open_page(browser):
         if wait_math:
             page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise"
                           " ? MathJax.startup.promise.then(() => true) : false")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("networkidle", timeout=120_000)  # 2 cores shared by busy builds
         return page, visit
 
     yield _open

@@ -19,6 +19,9 @@ import pytest
 
 from bookpages import ROOT
 
+# In a parallel run (make test-browser: -n 2 --dist loadgroup) the two throwaway builds are made once, on one worker.
+pytestmark = pytest.mark.xdist_group("buttons")
+
 URL = "https://github.com/example/updown"
 HUB = "https://hub.example.org"
 CHAPTER = "notebooks/01_tiny"
@@ -48,7 +51,7 @@ def _make_book(root: Path, url: str) -> Path:
     cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
     nb = {"cells": [{"cell_type": "markdown", "id": "a", "metadata": {}, "source": ["# Tiny chapter"]},
                     {**cell, "id": "b", "metadata": {"tags": ["remove-cell"]},
-                     "source": set_repository.SETUP_CELL.format(repository="").splitlines(keepends=True)},
+                     "source": set_repository.SETUP_CELL.format(repository="", extra="").splitlines(keepends=True)},
                     {**cell, "id": "c", "source": ["print(1 + 1)"]}],
           "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
           "nbformat": 4, "nbformat_minor": 5}

@@ -2,13 +2,16 @@
 
 For each page: no request leaves the machine, no console or page error, every formula typeset by the bundled
 MathJax, every image loaded, no traceback in an output, no empty widget box, every animation player steps
-through its frames. One screenshot per page is kept in ``_build/screenshots/`` for a person to look at.
+through its frames. One screenshot per page is kept in ``_build/screenshots/`` for a person to look at. The visit
+over HTTP also checks what a reader sees (``test_layout.layout_problems``: nothing cut off at 1280 px, alt text,
+listing lengths, page weight, 390 px).
 """
 from __future__ import annotations
 
 import pytest
 
 from bookpages import toc_pages
+from test_layout import layout_problems
 
 PAGES = toc_pages()
 
@@ -106,6 +109,8 @@ def test_page(page_name, base_url, book, open_page, screenshots):
         # Back to the top, nothing focused: the theme's sticky header and sidebar then sit where a reader sees them.
         page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
         page.screenshot(path=str(screenshots / f"{page_name.replace('/', '__')}.png"), full_page=True)
+    if not base_url.startswith("file:"):
+        problems += layout_problems(page, visit, book)  # last: it opens every block and narrows the window
     assert not problems, f"{page_name} ({base_url.split(':')[0]}):\n  " + "\n  ".join(problems)
     # Nothing the clicks above triggered may go out either.
     assert not visit.problems(), "\n".join(visit.problems())
