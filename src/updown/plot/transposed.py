@@ -274,7 +274,8 @@ def draw_overlap(fig, kernel_size: int = 3, stride: int = 2, length: int | None 
     ax1.set_yticks([i * 0.8 + 0.5 for i in range(n)] + [base + 0.5],
                    [f"stamp of y[{i}]" for i in range(n)] + ["count"])
     ax1.set_title(f"1D: kernel {k}, stride {s}: "
-                  + ("even overlap inside" if k % s == 0 else f"counts alternate {k // s} and {top}"))
+                  + ("even overlap inside" if k % s == 0 else f"counts alternate {k // s} and {top}" if s == 2
+                     else f"counts {k // s} or {top}, by position"))
     grid2 = np.outer(counts, counts)
     if out <= 12:
         pixel_grid(ax2, grid2, vmin=0, vmax=top ** 2, fmt="{:d}")
