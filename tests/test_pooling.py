@@ -189,6 +189,16 @@ def test_window_of_minus_inf_points_to_its_first_pixel_inside_the_input():
     assert idx[0, 0].tolist() == [[0, 1], [3, 4]]
 
 
+def test_window_of_padding_only_gives_minus_inf_and_torch_s_index():
+    # k = 2, d = 3, p = 1 on 2 rows: the one window reads padded rows 0 and 3, both padding
+    x = np.array([[1.0], [2.0]])[None, None]
+    kw = dict(kernel_size=(2, 1), padding=(1, 0), dilation=(3, 1), return_indices=True)
+    y, idx = P.max_pool2d(x, **kw)
+    y_ref, idx_ref = F.max_pool2d(torch.from_numpy(x), **kw)
+    assert np.isneginf(y).all() and np.array_equal(y, y_ref.numpy())
+    assert np.array_equal(idx, idx_ref.numpy())
+
+
 def test_ceil_mode_drops_a_window_starting_in_the_right_padding():
     # ceil((5 + 2 - 2) / 2) + 1 = 4, but the 4th window would start at 6 = size + padding: PyTorch keeps 3.
     assert P.pool_output_size(5, 2, 2, 1, 1, ceil_mode=True) == 3
