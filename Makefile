@@ -31,6 +31,7 @@ timed = start=$$(date +%s); $(2); echo "== $(1): $$(( $$(date +%s) - start )) s"
 
 # make test-portable: the same tests on emulated CPUs unlike the native one (AVX-512 here), nothing cached.
 PORTABLE_CPUS := sse41 avx2
+PORTABLE_TESTS ?= tests notebooks
 CPU_sse41 := ATEN_CPU_CAPABILITY=default ONEDNN_MAX_CPU_ISA=SSE41 NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4" OMP_NUM_THREADS=1
 CPU_avx2  := ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 NPY_DISABLE_CPU_FEATURES="X86_V4" OMP_NUM_THREADS=2
 TORCH_sse41 := DEFAULT
@@ -109,7 +110,7 @@ test-portable: $(STAMP)
 	    print('   torch kernels', got, '| numpy X86_V3', f.get('X86_V3'), 'X86_V4', f.get('X86_V4'), '| threads', torch.get_num_threads()); \
 	    assert got == '$$want' and not f.get('X86_V4'), 'the CPU emulation did not take effect'\""; \
 	  start=$$(date +%s); \
-	  eval env -u UPDOWN_CACHE $$vars $(BIN)/python -m pytest tests notebooks --ignore=tests/browser $(NBVAL_FLAGS) \
+	  eval env -u UPDOWN_CACHE $$vars $(BIN)/python -m pytest $(PORTABLE_TESTS) --ignore=tests/browser $(NBVAL_FLAGS) \
 	    -n $(JOBS) --dist loadscope -p no:cacheprovider -q; \
 	  echo "== emulated CPU $$cpu passed in $$(( $$(date +%s) - start )) s"; \
 	done
