@@ -11,9 +11,10 @@ the layout of the indices) on NumPy arrays of shape ``(N, C, H, W)`` or ``(C, H,
 
 A window is a set of ``kernel_size`` taps ``dilation`` pixels apart, placed every ``stride`` pixels on the input
 padded by ``padding`` pixels on each side. Max pooling pads with ``-inf`` (the lowest value for integers), so
-padding never wins; average pooling pads with zeros and chooses what to divide by. The loops run over the
-``k`` offsets of a window, never over pixels; max pooling is separable (rows, then columns), so a ``k x k``
-window costs ``2k`` passes of ``np.maximum`` over strided views.
+padding never beats an input pixel (a window of padding only, which dilation allows, gives ``-inf``, as in
+PyTorch); average pooling pads with zeros and chooses what to divide by. The loops run over the ``k`` offsets
+of a window, never over pixels; max pooling is separable (rows, then columns), so a ``k x k`` window costs at
+most ``2k`` passes of ``np.maximum`` over strided views.
 
 Each operator has a short teaching core, ``_<name>_core`` (the chapter's equation in NumPy, no checks), which
 the chapter shows; the public function checks its arguments, pads the input, computes the output size and
@@ -191,14 +192,16 @@ def max_pool2d(x: np.ndarray, kernel_size, stride=None, padding=0, dilation=1,
 
     Output pixel ``(i, j)`` is the largest of the window's taps ``x[i*s - p + a*d, j*s - p + b*d]`` for
     ``0 <= a, b < k`` ({eq}`eq-max-pool`); taps in the padding count as ``-inf`` (the lowest integer for integer
-    dtypes), so a window never picks padding. ``kernel_size``, ``stride`` (default: ``kernel_size``), ``padding``
+    dtypes), so padding never beats an input pixel (a window of padding only, which dilation allows, gives
+    ``-inf``). ``kernel_size``, ``stride`` (default: ``kernel_size``), ``padding``
     and ``dilation`` are ints or ``(height, width)`` pairs; ``padding`` is at most ``kernel_size // 2``. The output
     has shape ``(..., H_out, W_out)`` given by :func:`pool_output_size` ({eq}`eq-pool-size`) and ``x``'s dtype.
 
     A NaN in a window makes the output NaN. With ``return_indices=True`` also returns, as int64 of the output's
     shape, where each maximum was, as PyTorch numbers it: the flat index ``row * W + col`` into its channel's
     ``H x W`` input. Ties go to the first tap in row-major order, NaNs to the last NaN, and a window of ``-inf``
-    only to its first tap inside the input.
+    only to its first tap inside the input (for a window of padding only, its first tap with row and column
+    ``>= 0``, which may lie outside the plane, as PyTorch reports it).
 
     Raises ``TypeError`` for a non-array, a bool or complex dtype, non-integer sizes or non-bool flags;
     ``ValueError`` for a rank other than 3 or 4, an empty channel/height/width, a kernel size, stride or dilation
