@@ -29,6 +29,8 @@ import pytest
 
 from bookpages import skip_or_fail
 
+pytestmark = pytest.mark.xdist_group("jupyterlab")   # one Lab server, on one worker (make test-browser: loadgroup)
+
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = ROOT / "notebooks" / "03_bilinear_2d.ipynb"
 
@@ -125,7 +127,8 @@ def _rendered_markdown(page, index: int) -> dict:
     page.evaluate("""async (i) => { const nb = window.jupyterapp.shell.currentWidget.content;
         nb.activeCellIndex = i; await nb.scrollToItem(i, 'start'); }""", index)
     page.wait_for_function("""(i) => { const w = window.jupyterapp.shell.currentWidget.content.widgets[i];
-        return w.rendered && w.node.querySelector('.jp-MarkdownOutput .myst, .myst'); }""", arg=index,
+        const r = w.rendered && w.node.querySelector('.myst');
+        return r && r.innerText.trim().length > 20; }""", arg=index,
                            timeout=30_000)
     return page.evaluate("""(i) => { const w = window.jupyterapp.shell.currentWidget.content.widgets[i];
         const r = w.node.querySelector('.myst');
