@@ -219,7 +219,7 @@ def test_palette_frames_keep_a_frame_that_would_grow():
 def test_book_map_places_every_chapter_and_describes_it():
     from updown.plot import book
 
-    chapters = [(name, str(k + 1), f"Title {k + 1}") for k, name in enumerate(book.PLACES)]
+    chapters = [(f"{k + 1:02d}_{name}", str(k + 1), f"Title {k + 1}") for k, name in enumerate(book.PLACES)]
     fig = book.book_map(chapters)
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     for _, number, title in chapters:
@@ -236,6 +236,9 @@ def test_book_map_places_every_chapter_and_describes_it():
 
 def test_book_map_rejects_a_chapter_without_a_place():
     from updown.plot import book
+
+    assert book.place_of("03_bilinear_2d") == book.place_of("11_bilinear_2d") == "interp"
+    assert book.place_of("bilinear") is None
 
     with pytest.raises(ValueError, match=r"chapters: no place on the map for '09_unet'"):
         book.book_map([("09_unet", "9", "U-Net")])

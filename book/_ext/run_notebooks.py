@@ -259,9 +259,14 @@ def stage_tree(stage: Path) -> None:
             shutil.rmtree(link)
         link.symlink_to(target, target_is_directory=True)
     (stage / "notebooks").mkdir(exist_ok=True)
-    for other in (ROOT / "notebooks").iterdir():  # data files next to the chapters, if any
-        if other.is_file() and other.suffix != ".ipynb":
-            shutil.copyfile(other, stage / "notebooks" / other.name)
+    for other in (ROOT / "notebooks").iterdir():  # files and folders next to the chapters (results, images)
+        if other.suffix == ".ipynb":
+            continue
+        link = stage / "notebooks" / other.name
+        if link.is_file() and not link.is_symlink():
+            link.unlink()  # a copy left by an older version of this script
+        if not link.is_symlink():
+            link.symlink_to(os.path.relpath(other, stage / "notebooks"), target_is_directory=other.is_dir())
 
 
 def main(argv=None) -> int:

@@ -193,7 +193,7 @@ class BookMap(Directive):
 
 def _chapters(app, env) -> list[tuple[str, str, str]]:
     """(notebook name, chapter number, short title) of every numbered page of the table of contents."""
-    from updown.plot.book import PLACES
+    from updown.plot.book import place_of
 
     found = []
     for docname in env.found_docs:
@@ -201,7 +201,7 @@ def _chapters(app, env) -> list[tuple[str, str, str]]:
         if not number:
             continue
         name = docname.rsplit("/", 1)[-1]
-        if name not in PLACES:
+        if place_of(name) is None:
             LOG.warning(f"chapter {docname} has no place on the map of the book (updown.plot.book.PLACES)")
             continue
         title = env.titles[docname].astext().split(": ")[0] if docname in env.titles else name

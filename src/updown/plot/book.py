@@ -5,6 +5,7 @@ contents, so a chapter appears on the map only once it exists).
 """
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 import matplotlib.pyplot as plt
@@ -12,19 +13,27 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from . import PALETTE
 
-__all__ = ["PLACES", "book_map", "map_alt"]
+__all__ = ["PLACES", "place_of", "book_map", "map_alt"]
 
-#: Where each chapter (by its notebook's name) sits in the network, and what it says about that place.
+#: Where each chapter sits in the network, by its notebook's name without the number (``01_pooling``: ``pooling``),
+#: so that renumbering the chapters moves nothing on the map.
 PLACES = {
-    "01_pooling": "down",
-    "02_linear_1d": "interp",
-    "03_bilinear_2d": "interp",
-    "04_trilinear_3d": "interp",
-    "05_pixel_conventions": "grid",
-    "06_transposed_convolution": "learned",
-    "07_checkerboard_bilinear": "learned",
-    "08_fcn_skip_fusion": "skip",
+    "pooling": "down",
+    "linear_1d": "interp",
+    "bilinear_2d": "interp",
+    "trilinear_3d": "interp",
+    "pixel_conventions": "grid",
+    "transposed_convolution": "learned",
+    "checkerboard_bilinear": "learned",
+    "subpixel_convolution": "learned",
+    "fcn_skip_fusion": "skip",
 }
+
+
+def place_of(name: str) -> str | None:
+    """The place of a chapter on the map from its notebook's name (``"03_bilinear_2d"``), or ``None``."""
+    return PLACES.get(re.sub(r"^\d+_", "", name))
+
 
 #: The places on the map: what the network does there, the colour of its arrows, the column of its chapters.
 _WHERE = {
@@ -64,7 +73,7 @@ def book_map(chapters: Sequence[tuple[str, str, str]], *, figsize=(9.6, 5.0)):
 
     chapters = list(chapters)
     for name, _, _ in chapters:
-        if name not in PLACES:
+        if place_of(name) is None:
             raise ValueError(f"chapters: no place on the map for {name!r}; known: {', '.join(PLACES)}")
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     ax.set_xlim(0, _SPAN)
@@ -98,7 +107,7 @@ def book_map(chapters: Sequence[tuple[str, str, str]], *, figsize=(9.6, 5.0)):
                _WHERE["skip"][1], linestyle="--", width=1.1, bend=-0.18)
     listed = {place: [] for place in _WHERE}
     for name, number, title in chapters:
-        listed[PLACES[name]].append((number, title))
+        listed[place_of(name)].append((number, title))
     for place, (what, color, column) in _WHERE.items():
         if column is None:  # the skip connections: above the network
             ax.text(_SPAN / 2, 8.25, what, ha="center", va="top", fontsize=8.5, color=color, fontweight="bold")
@@ -122,7 +131,7 @@ def map_alt(chapters: Sequence[tuple[str, str, str]]) -> str:
     chapters = list(chapters)
     parts = []
     for place, (what, _, _) in _WHERE.items():
-        names = [f"{number} {title}" for name, number, title in chapters if PLACES.get(name) == place]
+        names = [f"{number} {title}" for name, number, title in chapters if place_of(name) == place]
         if names:
             parts.append(f"{what} ({'; '.join(names)})")
     return ("Diagram of an encoder-decoder segmentation network: feature maps shrink from the image down to "
