@@ -1,7 +1,7 @@
 """Checks for the exercises of chapter 5, "Where are the pixels?".
 
 Index coordinates throughout: pixel ``j`` has its centre at ``j`` (the continuous coordinate of the notation page
-is this plus one half), as in the chapter's equations (eq-half-pixel) and (eq-align-corners).
+is this plus one half), as in the chapter's equations (eq-src-half) and (eq-src-corners).
 """
 from __future__ import annotations
 
