@@ -515,3 +515,19 @@ def test_native_pixel_figure_shows_the_arrays_own_pixels():
     assert all(found((np.kron(a, np.ones((2, 2))) * 255).astype(int)) for a in small)
     with pytest.raises(ValueError, match="titles must have one entry per small image"):
         figs.draw_at_native_pixels(big, "big", small, ["a"])
+
+
+def test_window_explorer_title_says_when_ceil_mode_drops_the_last_window():
+    """The live window explorer's output title: the -1 of eq-pool-size-ceil appears exactly when it applies."""
+    import matplotlib.pyplot as plt
+
+    from updown.plot import pooling as figs
+
+    titles = {}
+    for p in (1, 0):  # H = 5, k = s = 2, ceil_mode: p = 1 drops the 4th window, p = 0 keeps all 3
+        fig = plt.figure()
+        _, ax_out = figs.draw_pool_windows(fig, 2, 2, p, 1, 5, 0, 1)
+        titles[p] = ax_out.get_title()
+        plt.close(fig)
+    assert titles[1].startswith("output 3×3") and "−1 (last window in the padding)" in titles[1]
+    assert titles[0].startswith("output 3×3") and "−1" not in titles[0]

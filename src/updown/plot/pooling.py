@@ -106,7 +106,10 @@ def draw_pool_windows(fig, kernel_size: int = 3, stride: int = 2, padding: int =
     pixel_grid(ax_out, y, fmt="{:.0f}", vmin=0, vmax=12)
     draw_window(ax_out, i, j, 1, 1, color=colour)
     rule = "⌈·⌉" if ceil else "⌊·⌋"
-    ax_out.set_title(f"output {ho}×{wo}\n{rule} of ({size}+2·{p}−{span})/{s}, +1")
+    # ceil_mode drops a last window that would start in the right padding (eq-pool-size-ceil)
+    rounded = -(-(size + 2 * p - span) // s) + 1 if ceil else ho
+    drop = ", −1 (last window in the padding)" if rounded != ho else ""
+    ax_out.set_title(f"output {ho}×{wo}\n{rule} of ({size}+2·{p}−{span})/{s}, +1{drop}")
     _integer_ticks(ax_in, ax_out)
     return [ax_in, ax_out]
 
