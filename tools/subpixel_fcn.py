@@ -18,8 +18,8 @@ class scores that ``upscore_pool4`` outputs on the test images, before and after
 
 The CPU variation is measured on one seed by running it again in a fresh process under each emulated CPU of
 ``make test-portable`` (environment variables that must be set before torch is imported). The results file
-records ``code_hash`` (:func:`code_hash`: the modules of :func:`modules`, the parts of ``updown.fcn`` it uses
-and the settings), and
+records ``code_hash`` (:func:`code_hash`: the modules of :func:`modules`, the parts of ``updown.fcn`` and
+``updown.transposed`` it uses, and the settings), and
 ``tests/test_subpixel.py`` fails when it no longer matches the code.
 """
 from __future__ import annotations
@@ -64,26 +64,39 @@ FCN_PARTS = ("FCN", "_stage", "_bilinear_up", "select_device", "_reproducible", 
              "train_fcn", "predict", "evaluate", "make_split", "DEFAULTS", "NUM_CLASSES", "STRIDES")
 
 
+#: The same for ``updown.transposed``, of which the runs use the bilinear kernel only.
+TRANSPOSED_PARTS = ("bilinear_kernel", "bilinear_weight", "bilinear_padding", "_factor", "_positive_int")
+
+
 def modules():
     """The modules whose whole source the results depend on (this script included, under one name)."""
     script = types.ModuleType("tools.subpixel_fcn")
     script.__file__ = str(Path(__file__).resolve())
-    return [script, subpixel, transposed, data, metrics, _checks]
+    return [script, subpixel, data, metrics, _checks]
 
 
-def fcn_source() -> str:
-    """The source of the parts of ``updown.fcn`` in :data:`FCN_PARTS` (values by ``repr``)."""
+def parts_source(module, names) -> str:
+    """The source of the objects ``names`` of ``module`` (values by ``repr``), those a core may call included."""
     parts = []
-    for name in FCN_PARTS:
-        obj = getattr(fcn, name)
+    for name in names:
+        obj = getattr(module, name)
         parts.append(inspect.getsource(obj) if callable(obj) else f"{name} = {obj!r}")
+    for name in sorted(vars(module)):                 # the teaching cores behind the public functions
+        if name.endswith("_core") and any(name.startswith(f"_{n}") for n in names):
+            parts.append(inspect.getsource(getattr(module, name)))
     return "\n".join(parts)
 
 
+def fcn_source() -> str:
+    return parts_source(fcn, FCN_PARTS)
+
+
 def code_hash(settings: dict | None = None) -> str:
-    """``updown._cache.code_hash`` of :func:`modules` and the settings, with the used source of ``fcn``."""
-    fcn_digest = hashlib.sha256(fcn_source().encode()).hexdigest()
-    return _cache.code_hash(modules(), dict(settings or SETTINGS, fcn_source_sha256=fcn_digest))
+    """``updown._cache.code_hash`` of :func:`modules` and the settings, with the used source of ``fcn`` and
+    ``transposed``."""
+    digests = {f"{m.__name__}_source_sha256": hashlib.sha256(parts_source(m, names).encode()).hexdigest()
+               for m, names in ((fcn, FCN_PARTS), (transposed, TRANSPOSED_PARTS))}
+    return _cache.code_hash(modules(), dict(settings or SETTINGS, **digests))
 
 
 def upsampler(kind: str, channels: int) -> nn.Module:
@@ -144,11 +157,11 @@ def run(seed: int, kinds=KINDS, log=print) -> list[dict]:
     return rows
 
 
-def _emulated(cpu: str, seed: int) -> list[dict]:
+def _start_emulated(cpu: str, seed: int) -> subprocess.Popen:
+    """A child process that trains ``seed`` under the emulated ``cpu`` and prints ``{"code_hash", "rows"}``."""
     env = dict(os.environ, **CPUS[cpu])
-    out = subprocess.run([sys.executable, __file__, "--one-seed", str(seed)], env=env, check=True,
-                         capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])  # {"code_hash", "rows"}
+    return subprocess.Popen([sys.executable, __file__, "--one-seed", str(seed)], env=env,
+                            stdout=subprocess.PIPE, text=True)
 
 
 def summarise(result: dict) -> dict:
@@ -179,11 +192,15 @@ def main(argv=None) -> int:
         print(json.dumps({"code_hash": started_with, "rows": run(args.one_seed, log=lambda *a: None)}))
         return 0
     start = time.perf_counter()
+    children = {cpu: _start_emulated(cpu, SETTINGS["variation_seed"]) for cpu in CPUS}  # alongside
     runs = [row for seed in SETTINGS["seeds"] for row in run(seed)]
     cpu_runs = {}
-    for cpu in CPUS:
-        print(f"seed {SETTINGS['variation_seed']} again under the emulated CPU {cpu} ...", flush=True)
-        child = _emulated(cpu, SETTINGS["variation_seed"])
+    for cpu, process in children.items():
+        print(f"seed {SETTINGS['variation_seed']} under the emulated CPU {cpu} ...", flush=True)
+        out, _ = process.communicate()
+        if process.returncode:
+            raise RuntimeError(f"the {cpu} run failed (exit code {process.returncode})")
+        child = json.loads(out.strip().splitlines()[-1])
         if child["code_hash"] != started_with:
             print(f"error: the code changed while this ran (the {cpu} run saw other code); run again")
             return 1
