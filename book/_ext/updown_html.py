@@ -11,9 +11,9 @@ Loaded from ``_config.yml`` (``sphinx: local_extensions: {updown_html: book/_ext
   while ``launch_buttons.thebe`` is off (they name a CDN the page would fetch on activation).
 * **Search from disk.** Search results fetch each page for a summary, which a browser refuses for ``file://``
   pages; opened from disk the results show titles only, served over HTTP they show summaries.
-* **Lean output.** Of the MathJax copy made by sphinx-mathjax-offline only what ``tex-chtml.js`` can load is
-  kept (its TeX extensions, both output renderers and their fonts, the accessibility menu's components and their
-  English and Braille speech rules); the other combined bundles, source maps and the theme's translation
+* **Lean output.** Of the MathJax copy made by sphinx-mathjax-offline only what the pages load is kept (the
+  loader and core, TeX input and its extensions, CommonHTML output and its fonts, the assistive MathML for screen
+  readers; no MathJax menu, see ``MATHJAX_LOAD``); the other combined bundles, source maps and the theme's translation
   catalogues (used at build time, never by the browser) are removed from the output, and the page sources
   (``_sources/``) are copied only when the download button is shown. The theme's icons are drawn from Font
   Awesome's web fonts alone: its 1.5 MB SVG-drawing script would otherwise be the heaviest file of every page.
@@ -40,10 +40,13 @@ from sphinx.util import logging
 LOG = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 
-#: Paths under _static/mathjax that tex-chtml.js loads itself or on the reader's request (MathJax menu).
-MATHJAX_KEEP = ("tex-chtml.js", "input/tex", "input/mml", "input/mml.js", "output", "a11y", "ui",
-                # speech rules of the accessibility menu: the book's language, the shared base, Nemeth Braille
-                "sre/mathmaps/base.json", "sre/mathmaps/en.json", "sre/mathmaps/nemeth.json")
+#: MathJax as the pages load it: the loader (startup.js), the core, TeX input (its extensions load on demand),
+#: CommonHTML output with its fonts, and the hidden MathML that screen readers read. The combined tex-chtml.js
+#: would add the MathJax menu (0.4 MB on every page) and its speech engine; leaving them out keeps chapter pages
+#: under 2.5 MB, and screen readers still get each formula as MathML.
+MATHJAX_LOAD = ("input/tex", "output/chtml", "a11y/assistive-mml")
+MATHJAX_KEEP = ("startup.js", "core.js", "input/tex.js", "input/tex", "output/chtml.js", "output/chtml",
+                "a11y/assistive-mml.js")
 
 _BUTTONS = ("use_repository_button", "use_download_button")
 _LAUNCH = ("binderhub_url", "colab_url", "jupyterhub_url", "jupyterlite_url", "thebe")
@@ -74,6 +77,11 @@ def configure(app, config) -> None:
         for key in _LAUNCH:
             launch.pop(key, None)
     opts["launch_buttons"] = launch
+    # MathJax from its loader with the components the book needs (see MATHJAX_LOAD), not the combined bundle.
+    config.mathjax_path = "mathjax/startup.js"
+    mathjax = dict(config.mathjax3_config or {})
+    mathjax["loader"] = {"load": list(MATHJAX_LOAD)}
+    config.mathjax3_config = mathjax
     # The copied sources (_sources/) only serve the download button: without it they are dead weight.
     if not url:
         config.html_copy_source = False
@@ -120,7 +128,7 @@ def prune_output(app, exception) -> None:
         return
     static = Path(app.outdir) / "_static"
     mathjax = static / "mathjax"
-    if (mathjax / "tex-chtml.js").is_file():
+    if (mathjax / "startup.js").is_file():
         keep = [mathjax / k for k in MATHJAX_KEEP]
         for path in sorted(mathjax.rglob("*"), reverse=True):
             if any(path == k or k in path.parents for k in keep):
