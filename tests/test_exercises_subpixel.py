@@ -129,3 +129,29 @@ def test_checks_are_exported():
 
     for name in E.__all__:
         assert getattr(X, name) is getattr(E, name)
+
+
+@pytest.mark.parametrize("check, wrong", [
+    (E.check_subpixel_by_hand, by_hand_k_floor),
+    (E.check_pixel_unshuffle, unshuffle_wrong_order),
+    (E.check_phase_sums, phase_sums_transposed),
+    (E.check_equalise_phase_sums, equalise_to_zero),
+    (E.check_equalise_phase_sums, equalise_in_place),
+])
+def test_failures_name_the_exercise_by_chapter_number(check, wrong):
+    with pytest.raises(ExerciseFailed, match=rf"^Exercise {E.CHAPTER}\.\d: "):
+        check(wrong)
+
+
+@pytest.mark.parametrize("wrong, entry, how", [
+    (by_hand_k_floor, r"shape\[2\]", "too small"),
+    (by_hand_swapped, r"position\[1\]", "too large"),
+    (lambda: ((12, 4, 3, 3), (1, 3, 5)), r"position\[2\]", "too large"),
+    (lambda: ((12, 4, 3, 3),), None, "return a tuple of 2"),
+])
+def test_by_hand_says_which_entry_and_how_without_the_answer(wrong, entry, how):
+    with pytest.raises(ExerciseFailed) as info:
+        E.check_subpixel_by_hand(wrong)
+    message = str(info.value)
+    assert how in message and (entry is None or __import__("re").search(entry, message))
+    assert "(12, 4, 3, 3)" not in message and "(1, 3, 4)" not in message

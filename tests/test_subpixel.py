@@ -320,3 +320,26 @@ def test_results_file_matches_the_code():
 def test_code_hash_changes_with_the_settings():
     script = _script()
     assert script.code_hash(dict(script.SETTINGS, epochs=1)) != script.code_hash()
+
+
+def test_library_loader_checks_the_hash_and_says_what_to_do_without_a_clone(tmp_path, monkeypatch):
+    from updown import results
+
+    assert results.find_root("subpixel_fcn") == ROOT
+    assert results.load_checked("subpixel_fcn") == json.loads(_script().RESULTS.read_text())
+    # a copy of the repository's two files whose recorded hash is wrong: refused as stale
+    (tmp_path / "notebooks" / "results").mkdir(parents=True)
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "subpixel_fcn.py").write_text((ROOT / "tools" / "subpixel_fcn.py").read_text())
+    stale = dict(json.loads(_script().RESULTS.read_text()), code_hash="0" * 16)
+    (tmp_path / "notebooks" / "results" / "subpixel_fcn.json").write_text(json.dumps(stale))
+    monkeypatch.setattr(results, "_candidates", lambda: [tmp_path])
+    with pytest.raises(results.ResultsUnavailable, match="is stale: its code hash '0000000000000000'"):
+        results.load_checked("subpixel_fcn")
+    # no clone at all (Colab): one line that says where the table comes from, no StopIteration
+    monkeypatch.setattr(results, "_candidates", lambda: [tmp_path / "elsewhere"])
+    with pytest.raises(results.ResultsUnavailable, match="from a clone of the repository") as info:
+        results.load_checked("subpixel_fcn")
+    assert info.value._render_traceback_() == [f"ResultsUnavailable: {info.value}"]
+    with pytest.raises(ValueError, match="name must be the name of a results file"):
+        results.find_root("../x")

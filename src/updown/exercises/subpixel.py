@@ -1,5 +1,8 @@
 """Checks for the exercises of the chapter *Sub-pixel convolution and ICNR*. The expected answers come from
-PyTorch (``pixel_unshuffle``) or from ``updown.subpixel``."""
+PyTorch (``pixel_unshuffle``) or from ``updown.subpixel``.
+
+The chapter's number is :data:`CHAPTER`, the one place to change when chapters are inserted before it (the
+messages say "Exercise {CHAPTER}.M", like the student edition's stubs)."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from .. import subpixel as S
-from ._common import run_cases
+from ._common import ExerciseFailed, run_by_hand, run_cases
 
 __all__ = [
     "check_subpixel_by_hand",
@@ -15,6 +18,8 @@ __all__ = [
     "check_phase_sums",
     "check_equalise_phase_sums",
 ]
+
+CHAPTER = 8
 
 
 def check_subpixel_by_hand(answer) -> str:
@@ -26,7 +31,8 @@ def check_subpixel_by_hand(answer) -> str:
     x = np.zeros((8, 3, 3))
     x[6, 1, 2] = 1.0
     position = tuple(int(v) for v in np.argwhere(S.pixel_shuffle(x, 2) == 1.0)[0])
-    return run_cases("Sub-pixel by hand", answer, [((), {}, (tuple(shape), position))])
+    return run_by_hand(f"Exercise {CHAPTER}.1", answer, (tuple(int(v) for v in shape), position),
+                       names=("shape", "position"))
 
 
 def check_pixel_unshuffle(answer) -> str:
@@ -37,7 +43,7 @@ def check_pixel_unshuffle(answer) -> str:
     for c, h, w, r in [(1, 2, 2, 2), (1, 1, 1, 3), (2, 3, 2, 2), (3, 2, 4, 1), (1, 2, 3, 3), (2, 1, 2, 4)]:
         x = rng.integers(0, 100, (c, h * r, w * r)).astype(np.float64)
         cases.append(((x, r), {}, F.pixel_unshuffle(torch.from_numpy(x), r).numpy()))
-    return run_cases("Pixel unshuffle", answer, cases, rtol=0, atol=0)
+    return run_cases(f"Exercise {CHAPTER}.2", answer, cases, rtol=0, atol=0)
 
 
 def check_phase_sums(answer) -> str:
@@ -50,7 +56,7 @@ def check_phase_sums(answer) -> str:
         weight = np.round(rng.uniform(-1, 1, (k, k)), 3)
         phases = S.transposed_as_subpixel(weight[None, None], s)[:, 0]
         cases.append(((weight, s), {}, phases.sum(axis=(1, 2)).reshape(s, s)))
-    return run_cases("Phase sums", answer, cases, rtol=1e-9, atol=1e-12)
+    return run_cases(f"Exercise {CHAPTER}.3", answer, cases, rtol=1e-9, atol=1e-12)
 
 
 def _equalised(weight: np.ndarray, s: int) -> np.ndarray:
@@ -73,12 +79,10 @@ def check_equalise_phase_sums(answer) -> str:
     for k, s in [(3, 2), (4, 2), (5, 2), (3, 3), (6, 3), (2, 2), (5, 4)]:
         weight = np.round(rng.uniform(-1, 1, (k, k)), 3)
         cases.append(((weight, s), {}, _equalised(weight, s)))
-    verdict = run_cases("Equal phase sums", answer, cases, rtol=1e-9, atol=1e-12)
+    verdict = run_cases(f"Exercise {CHAPTER}.4", answer, cases, rtol=1e-9, atol=1e-12)
     probe = np.round(rng.uniform(-1, 1, (4, 4)), 3)
     before = probe.copy()
     answer(probe, 2)
     if not np.array_equal(probe, before):
-        from ._common import ExerciseFailed
-
-        raise ExerciseFailed("Equal phase sums: the function changed its input weight; work on a copy")
+        raise ExerciseFailed(f"Exercise {CHAPTER}.4: the function changed its input weight; work on a copy")
     return verdict

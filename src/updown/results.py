@@ -1,0 +1,68 @@
+"""Results files of the book's long runs: found in a clone of the repository, checked against their code hash.
+
+A chapter whose table comes from a run longer than a chapter may take (e.g. ``tools/subpixel_fcn.py``) reads
+it with :func:`load_checked`. The file lives in the repository (``notebooks/results/<name>.json``) next to the
+script that wrote it (``tools/<name>.py``), whose :func:`code_hash` the file records: the loader refuses a file
+whose hash no longer matches the code. Neither is part of the installed library (Colab, a ``pip install``
+without a clone), so there the loader stops with a one-line message saying what to do instead of a traceback.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+__all__ = ["ResultsUnavailable", "find_root", "load_checked"]
+
+
+class ResultsUnavailable(RuntimeError):
+    """A results file is missing or stale; IPython shows the message alone, without a traceback."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
+
+
+def _candidates() -> list[Path]:
+    here = Path(__file__).resolve()
+    cwd = Path.cwd().resolve()
+    return [here.parents[2], cwd, *cwd.parents]          # an editable install's clone, then the working dir up
+
+
+def find_root(name: str) -> Path | None:
+    """The repository root that holds both ``notebooks/results/<name>.json`` and ``tools/<name>.py``, or None."""
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"name must be the name of a results file such as 'subpixel_fcn', got {name!r}")
+    for root in _candidates():
+        if (root / "notebooks" / "results" / f"{name}.json").is_file() and (root / "tools" / f"{name}.py").is_file():
+            return root
+    return None
+
+
+def _script(root: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"_updown_results_{name}", root / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_checked(name: str) -> dict:
+    """The results file ``notebooks/results/<name>.json``, after checking its ``code_hash`` against the code.
+
+    Raises :class:`ResultsUnavailable` (one line in a notebook) when no clone of the repository holds the file
+    and its script (e.g. on Colab), or when the recorded hash differs from ``tools/<name>.py``'s
+    ``code_hash()`` (the code or settings changed since the run: rerun the script).
+    """
+    root = find_root(name)
+    if root is None:
+        raise ResultsUnavailable(
+            f"this table comes from notebooks/results/{name}.json of the book's repository, which the installed "
+            f"library does not include; open the chapter from a clone of the repository (git clone, then "
+            f"pip install -e .) to see it")
+    result = json.loads((root / "notebooks" / "results" / f"{name}.json").read_text(encoding="utf8"))
+    expected = _script(root, name).code_hash()
+    if result.get("code_hash") != expected:
+        raise ResultsUnavailable(
+            f"notebooks/results/{name}.json is stale: its code hash {result.get('code_hash')!r} does not match "
+            f"the code's {expected!r}; rerun python tools/{name}.py")
+    return result
