@@ -149,7 +149,7 @@ from IPython.core.formatters import DisplayFormatter  # noqa: E402
 from updown.exercises._common import Verdict, _all_case_inputs, _call, case_input, run_by_hand  # noqa: E402
 
 BY_HAND = ["check_pooled_sizes_by_hand", "check_weights_4x", "check_weights_at_4_5", "check_weights_2x",
-           "check_nearest_by_hand", "check_sizes_by_hand", "check_overlap_by_hand"]
+           "check_nearest_by_hand", "check_sizes_by_hand", "check_overlap_by_hand", "check_subpixel_by_hand"]
 IMPLEMENT = [name for name in CHECKS if name not in BY_HAND]
 
 
