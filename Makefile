@@ -45,7 +45,7 @@ help:
 	@echo "make test          unit tests + notebooks compared with their stored outputs + strict book build + browser tests"
 	@echo "make test-portable unit tests + notebooks under nbval on two emulated CPUs (SSE4.1, AVX2), nothing cached"
 	@echo "make test-fresh    a chapter run in a fresh venv with only Jupyter and torch, as on Colab and Binder"
-	@echo "make test-slow     the slow evidence tests (FCN ordering over seeds)"
+	@echo "make test-slow     the slow evidence tests (the FCN chapter's margins over 3 seeds on each emulated CPU)"
 	@echo "make lab           JupyterLab on notebooks/ with the project's environment"
 	@echo "make bench         benchmarks against PyTorch's CPU kernels"
 	@echo "make execute       re-run every notebook top to bottom and store its outputs (before committing)"
