@@ -24,3 +24,17 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(old)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def torch_coordinate_rounding():
+    """Our float32 half-pixel coordinates are rounded as the PyTorch kernel this CPU runs rounds them: one fused
+    multiply-add in its AVX2/AVX-512 builds, two roundings in its DEFAULT build (updown.interpolation.FUSED_MULTIPLY_ADD)."""
+    import torch
+
+    from updown import interpolation
+
+    old = interpolation.FUSED_MULTIPLY_ADD
+    interpolation.FUSED_MULTIPLY_ADD = torch.backends.cpu.get_cpu_capability() != "DEFAULT"
+    yield
+    interpolation.FUSED_MULTIPLY_ADD = old

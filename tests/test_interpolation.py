@@ -330,6 +330,30 @@ def test_large_inputs_match_torch():
                          mode="nearest")
 
 
+def test_pytorch_rounds_half_pixel_coordinates_per_cpu(monkeypatch):
+    """The large bilinear case matches PyTorch with this CPU's rounding of the coordinates and misses it with the
+    other one: PyTorch's own output depends on the instruction set its kernel was compiled for."""
+    from updown import interpolation as mod
+
+    x = np.random.default_rng(13).standard_normal((1, 2, 300, 280)).astype(np.float32)
+    kw = dict(size=(301, 257), mode="bilinear", align_corners=False)
+    theirs = torch_interpolate(x, **kw)
+    fused = torch.backends.cpu.get_cpu_capability() != "DEFAULT"
+    gaps = {}
+    for setting in (True, False):
+        monkeypatch.setattr(mod, "FUSED_MULTIPLY_ADD", setting)
+        gaps[setting] = float(np.abs(interpolate(x, **kw) - theirs).max())
+    assert gaps[fused] < 2e-6, gaps
+    assert gaps[not fused] > 1e-5, gaps  # one float32 step of the coordinate, times a neighbour difference
+    # the two roundings differ by at most one float32 step of the coordinate (2**-15 near 280)
+    monkeypatch.setattr(mod, "FUSED_MULTIPLY_ADD", True)
+    one = source_coordinates(257, 280, mode="linear")
+    monkeypatch.setattr(mod, "FUSED_MULTIPLY_ADD", False)
+    two = source_coordinates(257, 280, mode="linear")
+    step = np.spacing(np.float32(280))
+    assert 0 < np.abs(one - two).max() <= step
+
+
 # ---- the teaching cores (the chapters' equations, float64) against the public functions ----
 
 from updown.interpolation import _interpolate_core, _linear_pass_core, _source_coordinates_core  # noqa: E402

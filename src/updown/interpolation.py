@@ -37,6 +37,15 @@ _LINEAR_RANK = {"linear": 3, "bilinear": 4, "trilinear": 5}
 _LAYOUT = {3: "(N, C, L)", 4: "(N, C, H, W)", 5: "(N, C, D, H, W)"}
 
 
+#: How float32 half-pixel coordinates are rounded. PyTorch's CPU kernels are compiled once per instruction set
+#: and picked at run time: the AVX2 and AVX-512 builds evaluate ``scale * (i + 0.5) - 0.5`` with one fused
+#: multiply-add (one rounding), the DEFAULT build (a CPU without AVX2, or ``ATEN_CPU_CAPABILITY=default``) with
+#: two. ``True`` (the default) reproduces the first; set it to ``False`` to reproduce the second. The two differ
+#: by one float32 step of the coordinate, so PyTorch's own bilinear output differs between CPUs by up to that
+#: step times the difference of two neighbouring pixels.
+FUSED_MULTIPLY_ADD = True
+
+
 def _compute_dtype(dtype) -> np.dtype:
     """The precision PyTorch computes coordinates and weights in: float64 for float64, float32 otherwise."""
     return np.dtype(np.float64) if np.dtype(dtype) == np.float64 else np.dtype(np.float32)
@@ -48,7 +57,8 @@ def _positive_size(name: str, value: Any) -> int:
 
 # Teaching cores: the chapters' equations in NumPy (float64), without argument checks. The public
 # functions below check their arguments and add what PyTorch's CPU kernels do beyond the equations:
-# float32 arithmetic with a fused multiply-add, float32 nearest indices, copy shortcuts, cache blocking.
+# float32 arithmetic (with a fused multiply-add, see FUSED_MULTIPLY_ADD), float32 nearest indices, copy shortcuts,
+# cache blocking.
 
 def _source_coordinates_core(out_size, in_size, scale_factor=None, mode="linear",
                              align_corners=False):
@@ -129,7 +139,7 @@ def source_coordinates(out_size: int, in_size: int, scale_factor: float | None =
     if dt == np.float64 and mode not in ("nearest", "nearest-exact") and out_size != in_size:
         return _source_coordinates_core(out_size, in_size, scale_factor, mode, align_corners)
 
-    # the same equations in PyTorch's arithmetic: float32 inputs in float32 (one fused multiply-add),
+    # the same equations in PyTorch's arithmetic: float32 inputs in float32 (see FUSED_MULTIPLY_ADD),
     # nearest indices floored in float32 whatever the dtype, a copy when the size does not change
     if align_corners:
         scale = dt.type(in_size - 1) / dt.type(out_size - 1) if out_size > 1 else dt.type(0)
@@ -152,8 +162,10 @@ def source_coordinates(out_size: int, in_size: int, scale_factor: float | None =
         return i
     if align_corners:
         return scale * i
-    # PyTorch's CPU kernel evaluates scale * (i + 0.5) - 0.5 as one fused multiply-add (a single rounding);
-    # in float32 the float64 evaluation below is exact before its one rounding, so it reproduces that bit for bit
+    if not FUSED_MULTIPLY_ADD:  # PyTorch's DEFAULT kernel: two float32 roundings
+        return np.maximum(scale * (i + dt.type(0.5)) - dt.type(0.5), dt.type(0))
+    # PyTorch's AVX2 and AVX-512 kernels evaluate scale * (i + 0.5) - 0.5 as one fused multiply-add (a single
+    # rounding); in float32 the float64 evaluation below is exact before its one rounding: bit for bit the same
     wide = np.float64(scale) * (i + dt.type(0.5)).astype(np.float64) - 0.5
     return np.maximum(wide.astype(dt), dt.type(0))
 
