@@ -450,3 +450,143 @@ def receptive_field(kernel_sizes, strides=None, dilations=None) -> tuple[int, ..
     ds = (1,) * n if dilations is None else int_tuple("dilations", dilations, n,
                                                        minimum=1)
     return _receptive_field_core(ks, ss, ds)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# anti-aliased downsampling: binomial filters, blur pooling, max-blur pooling (chapter ch-blurpool)
+# ----------------------------------------------------------------------------------------------------------------
+
+#: The filter sizes of Zhang's ``antialiased-cnns`` (``BlurPool(filt_size=1..7)``).
+BLUR_FILTER_SIZES = (1, 2, 3, 4, 5, 6, 7)
+
+
+def _binomial_filter_core(size):
+    """Row size - 1 of Pascal's triangle, divided by its sum 2**(size - 1) (eq-binomial)."""
+    row = np.ones(1)
+    for _ in range(size - 1):
+        row = np.convolve(row, [1.0, 1.0])  # each entry: the sum of the two above it
+    return row / row.sum()
+
+
+def binomial_filter(size: int) -> np.ndarray:
+    """The normalised binomial filter of ``size`` taps ({eq}`eq-binomial`), float64, summing to 1.
+
+    Tap ``a`` is ``C(size - 1, a) / 2**(size - 1)``: ``[1, 3, 3, 1] / 8`` for ``size=4``. It is the box ``[1, 1] / 2``
+    convolved with itself ``size - 1`` times; the 2D blur of :func:`blur_pool2d` is its outer product with itself.
+    Raises ``TypeError`` for a non-integer and ``ValueError`` for a size below 1.
+    """
+    return _binomial_filter_core(_one_int("size", size, 1))
+
+
+def _blur_pad(filt_size: int, pad_off: int) -> tuple[int, int]:
+    """(before, after) padding of the reference: floor and ceil of (filt_size - 1) / 2, plus pad_off."""
+    return (filt_size - 1) // 2 + pad_off, filt_size // 2 + pad_off
+
+
+def _blur_pool2d_core(xp, filt, s):
+    """Blur pooling of the padded input xp (eq-blur-pool): the binomial filter filt
+    along rows and columns, then every s-th pixel, y[i, j] =
+    sum over a, b of filt[a] * filt[b] * xp[s*i + a, s*j + b]."""
+    f = len(filt)
+    ho, wo = (xp.shape[-2] - f) // s + 1, (xp.shape[-1] - f) // s + 1
+    # separable: the filter along the rows, then along the columns
+    rows = sum(filt[a] * xp[..., a:a + s * (ho - 1) + 1:s, :] for a in range(f))
+    return sum(filt[b] * rows[..., b:b + s * (wo - 1) + 1:s] for b in range(f))
+
+
+def _check_blur(x, filt_size, stride, pad_off):
+    x = as_array("x", x)
+    if x.ndim not in (3, 4):
+        raise ValueError(f"x must have shape {_LAYOUT}, got shape {tuple(x.shape)} ({x.ndim} dimensions)")
+    if 0 in x.shape[-3:]:
+        raise ValueError(f"x must have non-zero C, H and W, got shape {tuple(x.shape)}")
+    if x.dtype.kind != "f":
+        raise TypeError(f"x must have a floating dtype (float16, float32 or float64), got dtype {x.dtype}")
+    f = _one_int("filt_size", filt_size, 1)
+    if f not in BLUR_FILTER_SIZES:
+        raise ValueError(f"filt_size must be an int from 1 to 7 (the binomial filters of antialiased-cnns), "
+                         f"got {_show(filt_size)}")
+    s = _one_int("stride", stride, 1)
+    off = _one_int("pad_off", pad_off, 0)
+    return x, f, s, off
+
+
+def _reflect_pad(x: np.ndarray, before: int, after: int, name: str) -> np.ndarray:
+    h, w = x.shape[-2:]
+    if max(before, after) >= min(h, w):
+        raise ValueError(f"reflect padding of {max(before, after)} pixels needs {name} of at least "
+                         f"{max(before, after) + 1} pixels along H and W, got {h}x{w}")
+    if before == after == 0:
+        return x
+    return np.pad(x, [(0, 0)] * (x.ndim - 2) + [(before, after)] * 2, mode="reflect")
+
+
+def blur_pool2d(x: np.ndarray, filt_size: int = 4, stride: int = 2, pad_off: int = 0) -> np.ndarray:
+    """Blur pooling of ``x`` (``(N, C, H, W)`` or ``(C, H, W)``, floating), as Zhang's ``BlurPool``
+    {cite}`zhang2019shiftinvariant` with ``pad_type='reflect'`` ({eq}`eq-blur-pool`).
+
+    Each channel is padded by reflection (``(filt_size - 1) // 2 + pad_off`` pixels at the top and left,
+    ``filt_size // 2 + pad_off`` at the bottom and right), blurred by the ``filt_size x filt_size`` binomial filter
+    (the outer product of :func:`binomial_filter` with itself) and kept every ``stride`` pixels, starting at the
+    first. Output: ``(..., H_out, W_out)`` with ``H_out = (H - 1 + 2*pad_off) // stride + 1``, in ``x``'s dtype.
+    ``filt_size=1`` with ``pad_off=0`` is plain subsampling ``x[..., ::stride, ::stride]``, as in the reference.
+    The input is not modified.
+
+    Raises ``TypeError`` for a non-array, a non-floating dtype or non-integer arguments; ``ValueError`` for a rank
+    other than 3 or 4, an empty channel/height/width, ``filt_size`` outside 1..7, a stride below 1, a negative
+    ``pad_off``, or a padding of at least the input's height or width (reflection needs a pixel to reflect).
+    """
+    x, f, s, off = _check_blur(x, filt_size, stride, pad_off)
+    xp = _reflect_pad(x, *_blur_pad(f, off), "x")
+    acc = np.float32 if x.dtype == np.float16 else x.dtype.type
+    filt = _binomial_filter_core(f).astype(acc)
+    return _blur_pool2d_core(xp.astype(acc, copy=False), filt, s).astype(x.dtype, copy=False)
+
+
+def _max_blur_pool2d_core(x, k, filt, s):
+    """Max-blur pooling (eq-max-blur-pool): the densely evaluated max over k x k windows
+    (stride 1), then blur pooling by filt with stride s, reflect-padded as BlurPool."""
+    dense = _max_pool2d_core(x, (k, k), (1, 1), (1, 1),
+                             (x.shape[-2] - k + 1, x.shape[-1] - k + 1))
+    f = len(filt)
+    padded = np.pad(dense, [(0, 0)] * (x.ndim - 2) + [((f - 1) // 2, f // 2)] * 2,
+                    mode="reflect")
+    return _blur_pool2d_core(padded, filt, s)
+
+
+def max_blur_pool2d(x: np.ndarray, kernel_size: int = 2, filt_size: int = 4, stride: int = 2,
+                    ceil_mode: bool = False) -> np.ndarray:
+    """Max-blur pooling of ``x`` (``(N, C, H, W)`` or ``(C, H, W)``, floating) {cite}`zhang2019shiftinvariant`
+    ({eq}`eq-max-blur-pool`): as ``nn.Sequential(nn.MaxPool2d(kernel_size, stride=1), BlurPool(C, filt_size=
+    filt_size, stride=stride))``, the reference's replacement of ``MaxPool2d(kernel_size, stride)``.
+
+    The max over ``kernel_size x kernel_size`` windows is evaluated at every pixel (stride 1, no padding:
+    ``H - kernel_size + 1`` rows), then blurred and subsampled by :func:`blur_pool2d`. With ``ceil_mode=True`` the
+    dense max is computed on ``x`` extended by ``kernel_size - 1`` rows and columns of ``-inf`` at the bottom and
+    right (windows cut at the border), so it keeps ``H`` rows and the output has ``ceil(H / stride)`` rows, the
+    size of ``max_pool2d(x, stride, ceil_mode=True)``; this is not in the reference, it lets a network built on
+    ``ceil_mode`` pooling keep its sizes. Output in ``x``'s dtype; the input is not modified.
+
+    Raises as :func:`blur_pool2d`, and for a ``kernel_size`` below 1 or larger than the input, or a non-bool
+    ``ceil_mode``.
+    """
+    x, f, s, _ = _check_blur(x, filt_size, stride, 0)
+    k = _one_int("kernel_size", kernel_size, 1)
+    check_bool("ceil_mode", ceil_mode)
+    if k > min(x.shape[-2:]):
+        raise ValueError(f"kernel_size must be at most the input's height and width ({x.shape[-2]}x"
+                         f"{x.shape[-1]}), got {k}")
+    acc = np.float32 if x.dtype == np.float16 else x.dtype.type
+    xa = x.astype(acc, copy=False)
+    if ceil_mode and k > 1:
+        xa = np.pad(xa, [(0, 0)] * (x.ndim - 2) + [(0, k - 1)] * 2, constant_values=-np.inf)
+    dense_size = min(xa.shape[-2:]) - k + 1
+    if max(_blur_pad(f, 0)) >= dense_size:
+        raise ValueError(f"reflect padding of {max(_blur_pad(f, 0))} pixels needs the dense max of at least "
+                         f"{max(_blur_pad(f, 0)) + 1} pixels along H and W, got {dense_size} from x of shape "
+                         f"{tuple(x.shape)} with kernel_size={k}")
+    filt = _binomial_filter_core(f).astype(acc)
+    return _max_blur_pool2d_core(xa, k, filt, s).astype(x.dtype, copy=False)
+
+
+__all__ += ["BLUR_FILTER_SIZES", "binomial_filter", "blur_pool2d", "max_blur_pool2d"]
