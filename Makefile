@@ -91,7 +91,6 @@ test-book: $(STAMP)
 
 test-browser: $(STAMP)
 	@if [ -x /usr/bin/chromium ]; then \
-	  rm -rf _build/screenshots; \
 	  $(BIN)/python -m pytest tests/browser -m browser -p no:cacheprovider -rs -q -n $(JOBS) --dist loadgroup; \
 	  echo "Screenshots of every page: _build/screenshots/"; \
 	elif [ "$${UPDOWN_REQUIRE_BROWSER:-0}" = 1 ]; then \

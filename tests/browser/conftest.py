@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+import passcache
 from bookpages import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, html_dir, skip_or_fail
 
 
@@ -28,6 +29,29 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+
+
+# A test that passed is skipped while nothing it read has changed (tests/browser/passcache.py).
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    item.cache_files = set(passcache.expand(getattr(item.module, "CACHE_INPUTS", ())))
+    item.passed_phases = 0
+    if passcache.unchanged(item.nodeid):
+        pytest.skip("unchanged since it passed (tests/browser/passcache.py; UPDOWN_BROWSER_CACHE=0 runs it)")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if not hasattr(item, "passed_phases"):
+        return
+    if report.passed:
+        item.passed_phases += 1
+    elif report.failed:
+        passcache.forget(item.nodeid)
+    if report.when == "teardown" and item.passed_phases == 3:
+        passcache.remember(item.nodeid, item.cache_files)
 
 
 @pytest.fixture(scope="session")
@@ -41,11 +65,15 @@ def book() -> Path:
 
 @pytest.fixture(scope="session")
 def screenshots(book) -> Path:
+    """``_build/screenshots``: one PNG per page of this build's table of contents (others are removed)."""
+    from bookpages import toc_pages
+
     out = book.parent / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    if "PYTEST_XDIST_WORKER" not in os.environ:  # in parallel runs `make test-browser` empties the folder first
-        for old in out.glob("*.png"):  # only this build's pages
-            old.unlink()
+    keep = {f"{p.replace('/', '__')}.png" for p in toc_pages()}
+    for old in out.glob("*.png"):
+        if old.name not in keep:
+            old.unlink(missing_ok=True)
     return out
 
 
@@ -119,14 +147,17 @@ class Visit:
 
 
 @pytest.fixture
-def open_page(browser):
-    """``open_page(url) -> (page, visit)``: a fresh context refusing non-local requests, waiting for MathJax."""
+def open_page(browser, book, request):
+    """``open_page(url) -> (page, visit)``: a fresh context refusing non-local requests, waiting for MathJax.
+    Every local file a page fetched is one of the test's inputs for tests/browser/passcache.py."""
     contexts = []
+    visits = []
 
     def _open(url: str, *, wait_math: bool = True):
         context = browser.new_context(viewport=VIEWPORT, service_workers="block")
         contexts.append(context)
         visit = Visit(url)
+        visits.append(visit)
 
         def route(r):
             if _is_local(r.request.url):
@@ -154,3 +185,9 @@ def open_page(browser):
     yield _open
     for context in contexts:
         context.close()
+    files = getattr(request.node, "cache_files", set())
+    for visit in visits:
+        for url in visit.loaded | {visit.url.split("?")[0].split("#")[0]}:
+            path = passcache.local_file(url, book)
+            if path is not None:
+                files.add(path)

@@ -21,6 +21,8 @@ from bookpages import ROOT
 
 # In a parallel run (make test-browser: -n 2 --dist loadgroup) the two throwaway builds are made once, on one worker.
 pytestmark = pytest.mark.xdist_group("buttons")
+# what these tests read besides themselves (tests/browser/passcache.py): the book's configuration and extension
+CACHE_INPUTS = ["_config.yml", "book/_ext/**/*", "book/references.bib", "tools/set_repository.py"]
 
 URL = "https://github.com/example/updown"
 HUB = "https://hub.example.org"

@@ -33,6 +33,9 @@ pytestmark = pytest.mark.xdist_group("jupyterlab")   # one Lab server, on one wo
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = ROOT / "notebooks" / "03_bilinear_2d.ipynb"
+# what these tests read besides themselves (tests/browser/passcache.py): the chapter, the library it runs, how
+# make lab starts JupyterLab
+CACHE_INPUTS = ["notebooks/03_bilinear_2d.ipynb", "src/updown/**/*.py", "Makefile"]
 
 
 def _free_port() -> int:

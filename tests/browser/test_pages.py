@@ -87,7 +87,7 @@ def test_toc_found(book):
 
 
 @pytest.mark.parametrize("page_name", PAGES)
-def test_page(page_name, base_url, book, open_page, screenshots):
+def test_page(page_name, base_url, book, open_page, screenshots, request):
     html = book / f"{page_name}.html"
     assert html.is_file(), f"{page_name} is in _toc.yml but was not built ({html} missing)"
     page, visit = open_page(f"{base_url}/{page_name}.html")
@@ -108,7 +108,9 @@ def test_page(page_name, base_url, book, open_page, screenshots):
     if base_url.startswith("file:"):
         # Back to the top, nothing focused: the theme's sticky header and sidebar then sit where a reader sees them.
         page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
-        page.screenshot(path=str(screenshots / f"{page_name.replace('/', '__')}.png"), full_page=True)
+        shot = screenshots / f"{page_name.replace('/', '__')}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        request.node.cache_files.add(shot)  # a deleted screenshot runs the test again (passcache.py)
     if not base_url.startswith("file:"):
         problems += layout_problems(page, visit, book)  # last: it opens every block and narrows the window
     assert not problems, f"{page_name} ({base_url.split(':')[0]}):\n  " + "\n  ".join(problems)
