@@ -429,17 +429,21 @@ def _receptive_field_core(kernel_sizes, strides, dilations):
     return tuple(sizes)
 
 
-def receptive_field(kernel_sizes, strides=None, dilations=None) -> tuple[int, ...]:
+def receptive_field(kernel_sizes, strides=None, dilations=None, *, output_stride=False):
     """Receptive field, in input pixels along one axis, after each layer of a stack ({eq}`eq-receptive`).
 
     Layer ``l`` has a window of ``kernel_sizes[l]`` taps ``dilations[l]`` apart (default 1) moved by
     ``strides[l]`` (default: the kernel size, as pooling does). With ``J`` the product of the strides before
     layer ``l`` (the distance, in input pixels, between neighbouring pixels of its input), the field grows as
     ``r_l = r_(l-1) + dilations[l] * (kernel_sizes[l] - 1) * J``, from ``r_0 = 1``. Padding moves the field but
-    does not change its size. Returns ``(r_1, ..., r_L)``.
+    does not change its size. Returns ``(r_1, ..., r_L)``. A stack may mix convolutions (stride 1), poolings
+    or strided convolutions, and dilated convolutions: only ``k``, ``s`` and ``d`` matter.
 
-    Raises ``TypeError`` for non-integer entries and ``ValueError`` for an empty stack, lists of different
-    lengths or entries below 1.
+    With ``output_stride=True`` it returns ``((r_1, ..., r_L), (J_1, ..., J_L))``: also the output stride
+    after each layer, ``J_l = s_1 * ... * s_l``, the distance in input pixels between neighbouring outputs.
+
+    Raises ``TypeError`` for non-integer entries or a non-bool ``output_stride`` and ``ValueError`` for an
+    empty stack, lists of different lengths or entries below 1.
     """
     if not isinstance(kernel_sizes, (tuple, list)) or len(kernel_sizes) == 0:
         raise ValueError("kernel_sizes must be a non-empty sequence of ints, "
@@ -449,6 +453,9 @@ def receptive_field(kernel_sizes, strides=None, dilations=None) -> tuple[int, ..
     ss = ks if strides is None else int_tuple("strides", strides, n, minimum=1)
     ds = (1,) * n if dilations is None else int_tuple("dilations", dilations, n,
                                                        minimum=1)
+    check_bool("output_stride", output_stride)
+    if output_stride:
+        return _receptive_field_core(ks, ss, ds), tuple(np.cumprod(ss).tolist())
     return _receptive_field_core(ks, ss, ds)
 
 
