@@ -19,6 +19,12 @@ the same equations in float64 NumPy without checks (the tests assert that they a
 :func:`interpolate` mirrors ``torch.nn.functional.interpolate`` (same arguments, order, defaults and errors) and
 agrees with it to floating-point rounding: it computes coordinates and weights in the input's precision
 (float32 for float16/float32 inputs, float64 for float64), as PyTorch's CPU kernel does. NumPy only.
+
+Chapter *Bicubic, area and antialiasing* ({ref}`ch-resize`) adds ``mode="bicubic"`` (Keys' kernel
+:func:`_cubic_kernel`, ``a = -0.75``), ``mode="area"`` (adaptive average pooling), ``antialias=True`` for
+bilinear and bicubic (the kernel widened by the scale when downsampling, :func:`_antialias_weights_core`; the
+antialiased bicubic uses ``a = -0.5``) and ``mode="lanczos"`` (Lanczos-3, antialiased only), with the teaching
+cores ``_cubic_kernel``, ``_cubic_pass_core``, ``_antialias_weights_core`` and ``_area_weights_core``.
 """
 from __future__ import annotations
 
@@ -29,7 +35,7 @@ import numpy as np
 
 from ._checks import _show, as_array, check_bool, check_choice, float_tuple, int_tuple
 
-__all__ = ["MODES", "source_coordinates", "linear_neighbours", "linear_pass", "interpolate"]
+__all__ = ["MODES", "ALL_MODES", "source_coordinates", "linear_neighbours", "linear_pass", "interpolate"]
 
 #: The modes of :func:`interpolate`, and the input rank each linear mode needs.
 MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear")
@@ -274,7 +280,7 @@ def _output_sizes(in_sizes, size, scale_factor, recompute_scale_factor):
 
 
 def interpolate(x: np.ndarray, size=None, scale_factor=None, mode: str = "nearest", align_corners=None,
-                recompute_scale_factor=None) -> np.ndarray:
+                recompute_scale_factor=None, antialias: bool = False) -> np.ndarray:
     """Resample a batch of signals, images or volumes, as ``torch.nn.functional.interpolate``.
 
     ``x`` has shape ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``; the output has the same ``N`` and ``C``
@@ -297,14 +303,22 @@ def interpolate(x: np.ndarray, size=None, scale_factor=None, mode: str = "neares
     ``align_corners``; ``ValueError`` for both or neither of ``size`` and ``scale_factor``, an unknown mode, a
     linear mode for the wrong rank, non-positive or empty sizes and scales, per-axis tuples of the wrong length,
     or ``align_corners`` set with a nearest mode.
+
+    Also (chapter {ref}`ch-resize`): ``"bicubic"`` (4D; Keys' kernel with ``a = -0.75``, indices clamped at the
+    edges), ``"area"`` (any rank; adaptive average pooling) and ``"lanczos"`` (4D, ``antialias=True`` only), and
+    ``antialias=True`` for bilinear, bicubic (``a = -0.5``) and lanczos on 4D input: the kernel is widened by
+    the scale when downsampling and each output's weights are normalised to sum to 1. These need a floating
+    ``x`` (PyTorch also takes uint8 with antialias; this library does not).
     """
     x = as_array("x", x)
-    check_choice("mode", mode, MODES)
+    check_choice("mode", mode, ALL_MODES)
     if x.ndim not in _LAYOUT:
         raise ValueError(f"x must have shape (N, C, L), (N, C, H, W) or (N, C, D, H, W), got shape "
                          f"{tuple(x.shape)} ({x.ndim} dimensions)")
     if x.size == 0:
         raise ValueError(f"x must not be empty, got shape {tuple(x.shape)}")
+    if mode in _WIDE_MODES or antialias is not False:  # bicubic, area, lanczos, antialias: ch-resize
+        return _interpolate_wide(x, size, scale_factor, mode, align_corners, recompute_scale_factor, antialias)
     linear = mode in _LINEAR_RANK
     if linear and x.ndim != _LINEAR_RANK[mode]:
         rank = _LINEAR_RANK[mode]
@@ -342,3 +356,195 @@ def interpolate(x: np.ndarray, size=None, scale_factor=None, mode: str = "neares
         index = source_coordinates(out_sizes[k], in_sizes[k], scales[k], mode, False, dtype)
         y = np.take(y, index, axis=axis, mode="clip")
     return y
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Bicubic, area, antialiasing and Lanczos: chapter *Bicubic, area and antialiasing* ({ref}`ch-resize`).
+#
+# Every one of these modes is, along one axis, a table of taps: output sample k reads the input samples
+# index[k, 0..K-1] and weights them by weight[k, 0..K-1] (K = 4 for bicubic, the widest box for area, the widened
+# support for antialias). The separable 2D (or 3D) resampling applies one table per axis, last axis first.
+
+#: Keys' parameter ``a`` of PyTorch's plain bicubic (as OpenCV and TensorFlow 1).
+CUBIC_A = -0.75
+#: Keys' parameter of PyTorch's antialiased bicubic (as Pillow and TensorFlow 2), also when it enlarges.
+CUBIC_A_ANTIALIAS = -0.5
+#: The half-width of each kernel of the antialiased modes, in input pixels before widening.
+SUPPORT = {"bilinear": 1.0, "bicubic": 2.0, "lanczos": 3.0}
+_WIDE_MODES = ("bicubic", "area", "lanczos")
+ALL_MODES = MODES + _WIDE_MODES
+
+
+def _cubic_kernel(x, a=CUBIC_A):
+    """Keys' cubic convolution kernel W(x): 1 at 0, 0 at the other integers, 0 beyond |x| = 2."""
+    x = np.abs(x)
+    near = ((a + 2) * x - (a + 3)) * x * x + 1  # |x| <= 1
+    far = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a  # 1 < |x| < 2
+    return np.where(x <= 1, near, np.where(x < 2, far, 0 * x))
+
+
+def _triangle_kernel(x):
+    """The linear (tent) kernel max(0, 1 - |x|): bilinear interpolation as a convolution."""
+    return np.maximum(0 * x, 1 - np.abs(x))
+
+
+def _lanczos_kernel(x, lobes=3):
+    """Lanczos-3: sinc(x) sinc(x / 3) for |x| < 3, else 0."""
+    return np.where(np.abs(x) < lobes, np.sinc(x) * np.sinc(x / lobes), 0 * x)
+
+
+_KERNELS = {"bilinear": _triangle_kernel, "lanczos": _lanczos_kernel,
+            "bicubic": lambda x: _cubic_kernel(x, CUBIC_A_ANTIALIAS)}
+
+
+def _cubic_pass_core(x, axis, size, scale=None, align_corners=False, a=CUBIC_A):
+    """Bicubic interpolation of x along one axis: four taps, indices clamped at the edges."""
+    x = np.moveaxis(x, axis, -1)
+    n = x.shape[-1]
+    i = np.arange(size)
+    if align_corners:
+        u = i * ((n - 1) / (size - 1) if size > 1 else 0.0)
+    else:  # half-pixel, NOT clamped at 0 (unlike linear)
+        u = (i + 0.5) * (1 / scale if scale else n / size) - 0.5
+    i0 = np.floor(u).astype(int)
+    y = 0
+    for k in (-1, 0, 1, 2):  # the four neighbours i0-1 .. i0+2
+        w = _cubic_kernel(u - (i0 + k), a)
+        y = y + w * x[..., np.clip(i0 + k, 0, n - 1)]
+    return np.moveaxis(y, -1, axis)
+
+
+def _antialias_weights_core(in_size, out_size, kernel, support, scale=None):
+    """The (out_size, in_size) weights of an antialiased resampling along one axis."""
+    scale = in_size / out_size if scale is None else scale  # input pixels per output pixel
+    stretch = max(scale, 1.0)  # downsampling widens the kernel by the scale
+    centre = (np.arange(out_size) + 0.5) * scale  # output centres, input pixel j spans [j, j+1)
+    offset = np.arange(in_size) + 0.5 - centre[:, None]  # input centres relative to them
+    w = kernel(offset / stretch) * (np.abs(offset) < support * stretch)
+    return w / w.sum(axis=1, keepdims=True)  # each row sums to 1, also at the borders
+
+
+def _area_weights_core(in_size, out_size):
+    """The (out_size, in_size) weights of mode="area" (adaptive average pooling)."""
+    i = np.arange(out_size)
+    start = (i * in_size) // out_size  # floor(i * in / out)
+    end = -((-(i + 1) * in_size) // out_size)  # ceil((i + 1) * in / out)
+    j = np.arange(in_size)
+    box = (j >= start[:, None]) & (j < end[:, None])
+    return box / (end - start)[:, None]
+
+
+def _apply_taps(x: np.ndarray, axis: int, index: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """``y[.., k, ..] = sum_t weight[k, t] * x[.., index[k, t], ..]`` along ``axis``, in ``x``'s dtype.
+
+    One gather and one multiply-add per tap column (K of them), vectorised over every output sample.
+    """
+    y = None
+    for t in range(index.shape[1]):
+        shape = [1] * x.ndim
+        shape[axis] = len(index)
+        term = np.take(x, index[:, t], axis=axis) * weight[:, t].astype(x.dtype).reshape(shape)
+        y = term if y is None else y + term
+    return y
+
+
+def _cubic_taps(in_size, out_size, scale, align_corners, dtype):
+    """PyTorch's four bicubic taps per output sample: float ``dtype`` coordinates and weights (A = -0.75)."""
+    dt = np.dtype(dtype)
+    if align_corners:
+        ratio = dt.type(in_size - 1) / dt.type(out_size - 1) if out_size > 1 else dt.type(0)
+        u = ratio * np.arange(out_size, dtype=dt)
+    else:
+        ratio = dt.type(1.0 / scale) if scale is not None else dt.type(in_size) / dt.type(out_size)
+        i = np.arange(out_size, dtype=dt)
+        if FUSED_MULTIPLY_ADD and dt == np.float32:  # one rounding, as the AVX2/AVX-512 kernels
+            u = (np.float64(ratio) * (i + dt.type(0.5)).astype(np.float64) - 0.5).astype(dt)
+        else:
+            u = ratio * (i + dt.type(0.5)) - dt.type(0.5)
+    i0 = np.floor(u).astype(np.int64)
+    t = np.clip(u - i0.astype(dt), 0, 1).astype(dt)
+    index = np.clip(i0[:, None] + np.arange(-1, 3), 0, in_size - 1)
+    weight = np.stack([_cubic_kernel(t + dt.type(1)), _cubic_kernel(t), _cubic_kernel(dt.type(1) - t),
+                       _cubic_kernel(dt.type(2) - t)], axis=1).astype(dt)
+    return index, weight
+
+
+def _antialias_taps(in_size, out_size, scale, align_corners, mode, dtype):
+    """PyTorch's antialiased taps: the kernel widened by the scale when downsampling, rows normalised to 1."""
+    dt = np.dtype(dtype)
+    if align_corners:
+        ratio = dt.type(in_size - 1) / dt.type(out_size - 1) if out_size > 1 else dt.type(0)
+    else:
+        ratio = dt.type(1.0 / scale) if scale is not None else dt.type(in_size) / dt.type(out_size)
+    stretch = max(ratio, dt.type(1))
+    support = dt.type(SUPPORT[mode]) * stretch
+    width = int(math.ceil(support)) * 2 + 1
+    centre = ratio * (np.arange(out_size, dtype=dt) + dt.type(0.5))
+    first = np.maximum((centre - support + dt.type(0.5)).astype(np.int64), 0)
+    last = np.minimum((centre + support + dt.type(0.5)).astype(np.int64), in_size)
+    index = first[:, None] + np.arange(width)
+    inside = index < np.minimum(last, first + width)[:, None]
+    offset = (index.astype(dt) - centre[:, None] + dt.type(0.5)) / stretch
+    weight = np.where(inside, _KERNELS[mode](offset.astype(dt)), dt.type(0)).astype(dt)
+    total = weight.sum(axis=1, keepdims=True, dtype=dt)
+    weight = np.where(total != 0, weight / np.where(total != 0, total, 1), 0).astype(dt)
+    return np.minimum(index, in_size - 1), weight
+
+
+def _area_taps(in_size, out_size):
+    """Adaptive average pooling as taps: the widest box's length of taps, zero weights past each box's end."""
+    i = np.arange(out_size)
+    start = (i * in_size) // out_size
+    end = -((-(i + 1) * in_size) // out_size)
+    width = int((end - start).max())
+    index = start[:, None] + np.arange(width)
+    weight = np.where(index < end[:, None], 1.0, 0.0) / (end - start)[:, None]
+    return np.minimum(index, in_size - 1), weight
+
+
+def _check_wide_mode(x, mode, align_corners, antialias):
+    """The combinations PyTorch rejects for bicubic, area, lanczos and antialias, as clear errors."""
+    check_bool("antialias", antialias)
+    if antialias and (mode not in SUPPORT or x.ndim != 4):
+        raise ValueError(f"antialias=True needs mode 'bilinear', 'bicubic' or 'lanczos' and x of shape "
+                         f"(N, C, H, W); got mode={mode!r} and shape {tuple(x.shape)}")
+    if mode in ("bicubic", "lanczos") and x.ndim != 4:
+        raise ValueError(f"mode={mode!r} needs x of shape (N, C, H, W) (4 dimensions), got shape "
+                         f"{tuple(x.shape)}")
+    if mode == "area" and align_corners is not None:
+        raise ValueError(f"align_corners can only be set with mode 'linear', 'bilinear', 'bicubic' or "
+                         f"'trilinear', got align_corners={align_corners!r} with mode='area'")
+    if mode == "lanczos" and not antialias:
+        raise ValueError("mode='lanczos' needs antialias=True (PyTorch has no plain Lanczos), got antialias=False")
+    if mode == "lanczos" and align_corners:
+        raise ValueError("mode='lanczos' does not support align_corners=True, got align_corners=True")
+    if not np.issubdtype(x.dtype, np.floating):
+        raise TypeError(f"x must have a floating dtype (float16, float32 or float64) for mode={mode!r}"
+                        f"{' with antialias=True' if antialias else ''}, got dtype {x.dtype}")
+
+
+def _interpolate_wide(x, size, scale_factor, mode, align_corners, recompute_scale_factor, antialias):
+    """:func:`interpolate` for bicubic, area, lanczos and antialiased bilinear (its arguments checked here)."""
+    _check_wide_mode(x, mode, align_corners, antialias)
+    check_bool("align_corners", align_corners, allow_none=True)
+    if mode == "area" and size is None:  # PyTorch: area always uses the integer output size
+        recompute_scale_factor = True if scale_factor is not None else recompute_scale_factor
+    in_sizes = x.shape[2:]
+    out_sizes, scales = _output_sizes(in_sizes, size, scale_factor, recompute_scale_factor)
+    y = x.astype(np.float32) if x.dtype == np.float16 else x
+    dtype = _compute_dtype(y.dtype)
+    for axis in range(x.ndim - 1, 1, -1):
+        k = axis - 2
+        n_in, n_out = in_sizes[k], out_sizes[k]
+        if mode == "area":
+            if n_in == n_out:
+                continue
+            index, weight = _area_taps(n_in, n_out)
+        elif antialias:
+            if n_in == n_out:  # PyTorch's separable kernel skips an axis that keeps its size
+                continue
+            index, weight = _antialias_taps(n_in, n_out, scales[k], bool(align_corners), mode, dtype)
+        else:
+            index, weight = _cubic_taps(n_in, n_out, scales[k], bool(align_corners), dtype)
+        y = _apply_taps(y, axis, index, weight)
+    return y.astype(x.dtype, copy=y is x)
