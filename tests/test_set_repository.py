@@ -166,6 +166,22 @@ def test_refresh_brings_an_older_set_up_cell_up_to_date_keeping_address_and_extr
     assert out.returncode == 0 and "up to date in 3 notebooks" in out.stdout, out.stderr
 
 
+def test_refresh_recognises_the_first_release_set_up_cell(book):
+    """A fork made from the first release (e0c33ee) has a cell without EXTRA: --check names it, --refresh
+    replaces it keeping its address."""
+    first = sr.PREVIOUS_SETUP_CELLS[-1].format(repository=URL)
+    assert "EXTRA" not in first and "RuntimeError" in first
+    sr.run(book, URL)
+    path = book / "notebooks" / "04_first.ipynb"
+    path.write_text(sr._dump(_notebook(first)), encoding="utf8")
+    assert sr._version(first) == len(sr.PREVIOUS_SETUP_CELLS)
+    assert [p for p in sr.run(book, None, check=True) if "04_first" in p and "older version" in p]
+    assert sr.run(book, None, refresh=True) == []
+    src = sr._source(sr.setup_cell(json.loads(path.read_text(encoding="utf8"))))
+    assert src.rstrip("\n") == sr.SETUP_CELL.format(repository=URL, extra="").rstrip("\n")
+    assert sr._version(first.replace("pip", "conda")) is None   # an edited cell is not taken for an old one
+
+
 class _Ran(Exception):
     pass
 

@@ -87,6 +87,17 @@ if importlib.util.find_spec("updown") is None:
         raise SetupError(f"The book's library is not installed. Run, then restart the kernel:\\n    {{command}}")
     importlib.invalidate_caches()
 ''',
+# the first one (the book's first release, commit e0c33ee): no EXTRA, a RuntimeError without an address
+'''\
+# Set-up for Colab, Binder and other fresh kernels: installs the book's library `updown` when it is missing.
+# Where it is installed (make lab, make test, the book build) this cell does nothing.
+import importlib.util, subprocess, sys
+if importlib.util.find_spec("updown") is None:
+    REPOSITORY = "{repository}"  # repository.url of _config.yml, written here by tools/set_repository.py
+    if not REPOSITORY:
+        raise RuntimeError("updown is not installed: run `make lab` in a clone of the book, or set repository.url")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", f"updown-book @ git+{{REPOSITORY}}"], check=True)
+''',
 )
 SETUP_TAG = "remove-cell"
 _REPOSITORY_LINE = re.compile(r'^(\s*REPOSITORY = )"([^"\n]*)"', re.MULTILINE)
@@ -189,13 +200,20 @@ def check_notebook(nb: dict, url: str | None, name: str = "notebook") -> list[st
 
 def _version(src: str) -> int | None:
     """0 if ``src`` is the current set-up cell, k if it is the k-th previous version (1 = the last), else None."""
-    found, extra = _REPOSITORY_LINE.search(src), _EXTRA_LINE.search(src)
-    if found is None or extra is None:
+    found = _REPOSITORY_LINE.search(src)
+    if found is None:
         return None
+    extra = _extra(src)
     for k, template in enumerate((SETUP_CELL, *PREVIOUS_SETUP_CELLS)):
-        if src.rstrip("\n") == template.format(repository=found.group(2), extra=extra.group(2)).rstrip("\n"):
+        if src.rstrip("\n") == template.format(repository=found.group(2), extra=extra).rstrip("\n"):
             return k
     return None
+
+
+def _extra(src: str) -> str:
+    """The cell's EXTRA (``""`` for the first version of the cell, which had none)."""
+    found = _EXTRA_LINE.search(src)
+    return found.group(2) if found else ""
 
 
 def update_notebook(nb: dict, url: str, name: str = "notebook") -> bool:
@@ -206,7 +224,7 @@ def update_notebook(nb: dict, url: str, name: str = "notebook") -> bool:
         raise ValueError("; ".join(problems))
     cell = setup_cell(nb)
     src = _source(cell)
-    extra = _EXTRA_LINE.search(src).group(2)
+    extra = _extra(src)
     new = SETUP_CELL.format(repository=url, extra=extra).rstrip("\n") + ("\n" if src.endswith("\n") else "")
     if new == src:
         return False
