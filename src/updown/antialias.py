@@ -112,7 +112,8 @@ def antialias_fcn(model: _fcn.FCN, filt_size: int = 4) -> _fcn.FCN:
     for stage in out.stages:
         for i, layer in enumerate(stage):
             if isinstance(layer, nn.MaxPool2d):
-                channels = next(m.num_features for m in stage if isinstance(m, nn.BatchNorm2d))
+                channels = next(m.num_features for m in stage
+                                if isinstance(m, nn.BatchNorm2d))
                 stage[i] = MaxBlurPool2d(channels, 2, f, 2, ceil_mode=True)
     return out
 
@@ -121,7 +122,8 @@ def _shift_consistency_core(base, moved, d, axis):
     """Fraction of overlap pixels whose label is the same in base and in moved, the
     prediction for the input moved by d pixels along axis (-2: rows, -1: columns)."""
     n = base.shape[axis]
-    same = np.take(base, range(d, n), axis=axis) == np.take(moved, range(n - d), axis=axis)
+    same = (np.take(base, range(d, n), axis=axis)  # overlap: rows (columns) d .. n-1
+            == np.take(moved, range(n - d), axis=axis))
     return same.mean()
 
 

@@ -468,10 +468,10 @@ BLUR_FILTER_SIZES = (1, 2, 3, 4, 5, 6, 7)
 
 
 def _binomial_filter_core(size):
-    """Row size - 1 of Pascal's triangle, divided by its sum 2**(size - 1) (eq-binomial)."""
+    """Row size - 1 of Pascal's triangle over its sum, 2**(size - 1) (eq-binomial)."""
     row = np.ones(1)
     for _ in range(size - 1):
-        row = np.convolve(row, [1.0, 1.0])  # each entry: the sum of the two above it
+        row = np.convolve(row, [1.0, 1.0])  # each entry: the two above it, summed
     return row / row.sum()
 
 

@@ -43,7 +43,7 @@ def draw_frequency_responses(fig, sizes=P.BLUR_FILTER_SIZES, stride: int = 2):
     for n, colour in zip(sizes, colours * 2):
         a = P.binomial_filter(n)
         gain = np.abs(np.exp(-2j * np.pi * np.outer(f, np.arange(n))) @ a)
-        ax.plot(f, gain, color=colour, lw=1.6, label=f"{n} taps")
+        ax.plot(f, gain, color=colour, lw=1.6, label=f"{n} tap{'s' if n > 1 else ''}")
     nyquist = 1 / (2 * stride)
     ax.axvspan(nyquist, 0.5, color="0.9", zorder=0)
     ax.axvline(nyquist, color="0.4", lw=1, ls="--")
