@@ -11,7 +11,7 @@ The networks, built from :class:`updown.fcn.FCN`'s public parts (its stages are 
 poolings and convolutions replaced), without editing that module:
 
 * :class:`DilatedBackbone`: the FCN's five stages with the last poolings removed and the convolutions after them
-  dilated, so the features have output stride 32, 16 or 8 ({cite}`yu2016dilated`, {cite}`chen2017deeplab`);
+  dilated, so the features have output stride 32, 16 or 8 ({cite}`yu2016dilated`, {cite}`chen2018deeplab`);
 * :class:`ASPP`: atrous spatial pyramid pooling, parallel 3x3 convolutions at several rates, a 1x1 branch and
   image pooling, concatenated and projected ({cite}`chen2017rethinking`); :func:`aspp_rates` scales
   DeepLabv3's rates to the size of the feature map;
@@ -255,7 +255,7 @@ class DilatedBackbone(nn.Module):
     ``DilatedBackbone(output_stride=8, in_channels=3, widths=..., convs=...)`` builds an FCN (same arguments,
     same initialisation from torch's global generator) and keeps its ``stages``; for output stride 16 pool5 is
     removed, for 8 pool4 too, and every 3x3 convolution after a removed pooling gets dilation (and padding)
-    2 per removed pooling, as DeepLab does ({cite}`chen2017deeplab`). The weights are the FCN's: only where the
+    2 per removed pooling, as DeepLab does ({cite}`chen2018deeplab`). The weights are the FCN's: only where the
     taps read changes. ``forward(x)`` maps ``(N, C, H, W)`` to ``(N, widths[-1], ceil(H/os), ceil(W/os))``;
     ``head_dilation`` is the rate a 3x3 layer after it needs to see what ``fc6`` sees in the FCN (1, 2, 4).
     ``layers()``: :func:`backbone_layers` of this backbone. Raises ``ValueError`` for an output stride not
