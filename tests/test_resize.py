@@ -187,9 +187,10 @@ def test_cubic_kernel_properties():
         np.testing.assert_allclose(taps, 1.0, atol=1e-14)
         assert w.min() < 0  # the negative lobes that cause overshoot
     # a = -0.5 reproduces quadratics (Keys 1981), a = -0.75 does not
-    t = 0.3
-    quad = [(t - k) ** 2 for k in (-1, 0, 1, 2)]
-    assert abs(sum(I._cubic_kernel(t - k, -0.5) * q for k, q in zip((-1, 0, 1, 2), quad[::-1]))) >= 0
+    t = np.linspace(0, 1, 11)
+    for a, exact in [(-0.5, True), (-0.75, False)]:
+        interpolated = sum(I._cubic_kernel(t - k, a) * k ** 2 for k in (-1, 0, 1, 2))
+        assert (np.abs(interpolated - t ** 2).max() < 1e-12) == exact
 
 
 def test_antialias_weights_rows_sum_to_one_and_widen_with_the_scale():

@@ -99,7 +99,9 @@ def draw_images(fig, images: Sequence[np.ndarray], titles: Sequence[str], cmap="
     axes = fig.subplots(1, len(images), squeeze=False)[0]
     for ax, img, title in zip(axes, images, titles):
         img = np.asarray(img)
-        ax.imshow(img, cmap=None if img.ndim == 3 else cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+        # an image larger than its panel is filtered by matplotlib, or the screen itself would alias it
+        smooth = "antialiased" if img.shape[0] > 100 else "nearest"
+        ax.imshow(img, cmap=None if img.ndim == 3 else cmap, vmin=vmin, vmax=vmax, interpolation=smooth)
         ax.set_title(f"{title}\n{img.shape[0]}×{img.shape[1]}")
         ax.set_xticks([])
         ax.set_yticks([])
