@@ -418,7 +418,7 @@ def _antialias_weights_core(in_size, out_size, kernel, support, scale=None):
     """The (out_size, in_size) weights of an antialiased resampling along one axis."""
     scale = in_size / out_size if scale is None else scale  # input pixels per output pixel
     stretch = max(scale, 1.0)  # downsampling widens the kernel by the scale
-    centre = (np.arange(out_size) + 0.5) * scale  # output centres, input pixel j spans [j, j+1)
+    centre = (np.arange(out_size) + 0.5) * scale  # pixel j spans [j, j+1)
     offset = np.arange(in_size) + 0.5 - centre[:, None]  # input centres relative to them
     w = kernel(offset / stretch) * (np.abs(offset) < support * stretch)
     return w / w.sum(axis=1, keepdims=True)  # each row sums to 1, also at the borders
