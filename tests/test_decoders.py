@@ -255,17 +255,16 @@ def test_dysample_with_zero_offsets_is_bilinear_upsampling(h, w, s):
 def test_dysample_module_starts_near_bilinear_and_stays_in_scope():
     torch.manual_seed(0)
     x = torch.randn(2, 8, 6, 5)
-    torch.set_grad_enabled(False)
-    for scope in Y.SCOPES:
-        up = D.DySample(8, 2, groups=4, scope=scope)
-        o = up.offsets(x)
-        assert o.shape == (2, 8, 12, 10)
-        assert 0 < float(o.abs().max()) < 0.01                # std 1e-3 weights, times 0.25
-    dyn = D.DySample(8, 2, groups=4, scope="dynamic")
-    stat = D.DySample(8, 2, groups=4)
-    stat.offset.load_state_dict(dyn.offset.state_dict())
-    assert torch.allclose(dyn.offsets(x), stat.offsets(x))  # sigmoid(0) * 0.5 = 0.25
-    torch.set_grad_enabled(True)
+    with torch.no_grad():
+        for scope in Y.SCOPES:
+            up = D.DySample(8, 2, groups=4, scope=scope)
+            o = up.offsets(x)
+            assert o.shape == (2, 8, 12, 10)
+            assert 0 < float(o.abs().max()) < 0.01                # std 1e-3 weights, times 0.25
+        dyn = D.DySample(8, 2, groups=4, scope="dynamic")
+        stat = D.DySample(8, 2, groups=4)
+        stat.offset.load_state_dict(dyn.offset.state_dict())
+        assert torch.allclose(dyn.offsets(x), stat.offsets(x))  # sigmoid(0) * 0.5 = 0.25
 
 
 def test_dysample_errors():
@@ -454,3 +453,22 @@ def test_compare_decoders_errors():
         compare.compare_decoders(["FPN"], seeds=[])
     with pytest.raises(TypeError, match="seeds must be a sequence of non-negative ints, got 3"):
         compare.compare_decoders(["FPN"], seeds=3)
+
+
+def test_family_diagrams_cover_every_family_and_kind():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from updown.plot import decoders as PD
+
+    assert set(PD.FAMILY_DIAGRAMS) == set(D.FAMILIES)
+    for name, spec in PD.FAMILY_DIAGRAMS.items():
+        kinds = {k for *_, k in spec["ups"]} | {k for *_, k in spec["laterals"]}
+        assert D.PASSES[name] in kinds, name
+        assert min(b for _, b, *_ in spec["ups"]) == 0     # every decoder reaches stride 1
+    fig = plt.figure(figsize=(9.5, 7.2))
+    assert len(PD.draw_families(fig)) == 7
+    plt.close(fig)
+    with pytest.raises(ValueError, match="names must be keys of FAMILY_DIAGRAMS .*, got 'PSPNet'"):
+        PD.draw_families(plt.figure(), ["PSPNet"])
