@@ -298,6 +298,15 @@ def test_tool_hash_follows_the_settings():
         tool.build("x", 0)
 
 
+def test_tool_hash_ignores_docstrings_not_code():
+    code_only = _tool().code_only
+    a = 'def f(x):\n    """One."""\n    return x + 1  # a comment\n'
+    b = 'def f(x):\n    """Two, longer."""\n\n    return x + 1\n'
+    c = 'def f(x):\n    """One."""\n    return x + 2\n'
+    assert code_only(a) == code_only(b) != code_only(c)
+    assert code_only('def g():\n    """Only a docstring."""\n') == code_only("def g():\n    pass\n")
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # errors
 # ----------------------------------------------------------------------------------------------------------------

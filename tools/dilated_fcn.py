@@ -1,21 +1,24 @@
 """FCN-8s against a dilated backbone (output stride 8) with ASPP and bilinear upsampling: the dilated chapter's run.
 
-    .venv/bin/python tools/dilated_fcn.py            # writes notebooks/results/dilated_fcn.json (~10 min of one core; 40 on a busy machine)
+    .venv/bin/python tools/dilated_fcn.py      # writes notebooks/results/dilated_fcn.json
+
+(about 10 minutes of one core; 40 minutes on a busy machine.)
 
 Both networks are trained on the book's shapes at ``image_size`` 128 (the OS-8 map is 16x16, the smallest map
 from 12 cells up on which DeepLabv3's rates 6, 12, 18, scaled to the map by ``updown.dilated.aspp_rates``,
-keep their ratio 1:2:3: rates 3, 6, 9), and the FCN chapter's other settings (``updown.fcn.DEFAULTS``: 6 epochs of 256 images). For
-each seed both are built under that seed (the DeepLab backbone starts from the same stage weights as the FCN's
-stages: both draw an FCN first) and trained by ``updown.fcn.train_fcn`` on one thread with the same data and
+keep their ratio 1:2:3: rates 3, 6, 9), and the FCN chapter's other settings (``updown.fcn.DEFAULTS``: 6 epochs
+of 256 images). For each seed both are built under that seed (the DeepLab backbone starts from the same stage
+weights as the FCN's stages: both draw an FCN first) and trained by ``updown.fcn.train_fcn`` on one thread with the same data and
 batch order, a paired comparison. Each row: mean IoU, boundary F1, pixel accuracy, per-class IoU (the thin
 classes ``stroke`` and ``ring`` among them), training seconds (wall clock, on a machine shared with other jobs:
 a rough figure) and activation bytes (``updown.dilated.activation_bytes``: forward hooks on the leaf modules,
 one image, eval mode, float32).
 
 The CPU variation is not measured here (one native run per seed); the chapter shows spreads over seeds.
-The file records ``code_hash`` (:func:`code_hash`: the code of this script, ``data``, ``metrics``, ``_checks``
-and the parts of ``fcn``, ``dilated`` and ``transposed`` the run uses, with the settings; docstrings excluded); the chapter's loader
-(``updown.results.load_checked``) refuses the file when it no longer matches.
+The file records ``code_hash`` (:func:`code_hash`: the code of this script, ``data``, ``metrics``,
+``_checks`` and the parts of ``fcn``, ``dilated`` and ``transposed`` the run uses, with the settings;
+docstrings excluded); the chapter's loader (``updown.results.load_checked``) refuses the file when it no longer
+matches.
 """
 from __future__ import annotations
 

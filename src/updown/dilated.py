@@ -84,7 +84,7 @@ def _dilation_footprint_core(k, dilations):
         taps = np.zeros(d * (k - 1) + 1, dtype=np.int64)
         taps[::d] = 1                              # k taps d apart
         paths = np.convolve(paths, taps)
-    return np.outer(paths, paths)                  # a k x k kernel is separable in its support
+    return np.outer(paths, paths)          # k x k kernels: rows times columns
 
 
 def dilation_footprint(kernel_size: int, dilations) -> np.ndarray:
@@ -221,8 +221,8 @@ def aspp_rates(feature_size: int, base_rates: Sequence[int] = DEEPLAB_RATES,
 def _valid_tap_fraction_core(n, rate, k):
     """Mean over the n x n positions of the fraction of the k x k taps that land inside the map."""
     pos, off = np.arange(n)[:, None], rate * (np.arange(k) - k // 2)[None, :]
-    inside = ((pos + off >= 0) & (pos + off < n)).mean(axis=1)     # per axis, per position
-    return float(inside.mean() ** 2)                               # rows and columns independent
+    inside = ((pos + off >= 0) & (pos + off < n)).mean(axis=1)  # per position, one axis
+    return float(inside.mean() ** 2)            # rows and columns are independent
 
 
 def valid_tap_fraction(feature_size: int, rate: int, kernel_size: int = 3) -> float:
@@ -328,7 +328,7 @@ class ASPP(nn.Module):
         outs = [branch(x) for branch in self.branches]
         if self.image_pooling:
             g = self.pool(x.mean(dim=(-2, -1), keepdim=True))
-            outs.append(g.expand(-1, -1, *x.shape[-2:]))     # bilinear from 1x1 is a constant
+            outs.append(g.expand(-1, -1, *x.shape[-2:]))   # upsampling 1x1: a constant
         return self.project(torch.cat(outs, dim=1))
 
     def extra_repr(self) -> str:

@@ -13,6 +13,20 @@ from . import PALETTE, pixel_grid
 __all__ = ["draw_sparse_kernel", "draw_footprints", "draw_valid_taps"]
 
 
+def _values(ax, values, centres):
+    """Non-zero entries coloured and labelled, zeros white and labelled in grey, integer ticks."""
+    values = np.asarray(values, dtype=float)
+    pixel_grid(ax, np.where(values == 0, np.nan, values), annotate=False, vmin=0, vmax=values.max() + 1,
+               centres=centres, label_axes=centres)
+    for i, j in np.ndindex(values.shape):
+        v = values[i, j]
+        ax.text(j + 0.5, i + 0.5 + (0.22 if centres else 0.0), f"{v:.0f}", ha="center", va="center",
+                fontsize=8, color="0.6" if v == 0 else "white" if v < 0.6 * values.max() else "black")
+    ax.set_xticks(np.arange(values.shape[1]) + 0.5, [str(k) for k in range(values.shape[1])])
+    ax.set_yticks(np.arange(values.shape[0]) + 0.5, [str(k) for k in range(values.shape[0])])
+    ax.tick_params(length=0)
+
+
 def draw_sparse_kernel(fig, dilation: int = 2, length: int = 11):
     """A 3x3 kernel, its ``dilation``-dilated sparse kernel on the pixel grid, and the convolution matrix of
     the dilated 3-tap row kernel on a ``length``-pixel row, with the matrix of the sparse kernel beside it."""
@@ -20,20 +34,16 @@ def draw_sparse_kernel(fig, dilation: int = 2, length: int = 11):
     w = np.arange(1.0, 10.0).reshape(3, 3)
     sparse = D.dilate_kernel(w, d)
     axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [3, sparse.shape[1], 5.5, 5.5]})
-    pixel_grid(axes[0], w, fmt="{:.0f}", vmin=0, vmax=9)
+    _values(axes[0], w, centres=True)
     axes[0].set_title("3x3 kernel w")
-    shown = np.where(sparse == 0, np.nan, sparse)
-    pixel_grid(axes[1], shown, fmt="{:.0f}", vmin=0, vmax=9, centres=True)
-    for i, j in zip(*np.nonzero(sparse == 0)):
-        axes[1].text(j + 0.5, i + 0.72, "0", ha="center", va="center", fontsize=8, color="0.6")
+    _values(axes[1], sparse, centres=True)
     axes[1].set_title(f"sparse kernel, dilation {d}")
     row = np.array([[[[1.0, 2.0, 3.0]]]])
     m_dil = T.conv2d_matrix(row, (1, length), dilation=(1, d)).to_dense().numpy()
     m_sparse = T.conv2d_matrix(D.dilate_kernel(row, d), (1, length)).to_dense().numpy()
     for ax, m, title in ((axes[2], m_dil, f"C of [1 2 3], dilation {d}"),
                          (axes[3], m_sparse, "C of the sparse kernel")):
-        pixel_grid(ax, np.where(m == 0, np.nan, m), fmt="{:.0f}", vmin=0, vmax=4, centres=False,
-                   label_axes=False)
+        _values(ax, m, centres=False)
         ax.set_title(title)
         ax.set_xlabel("input pixel")
         ax.set_ylabel("output pixel")
