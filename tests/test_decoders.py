@@ -185,7 +185,8 @@ def test_carafe_errors():
         C.carafe(x, np.zeros((1, 16, 6, 6)), 4, 2)
     with pytest.raises(ValueError, match=r"kernels must have shape .* = \(1, 9, 6, 6\), got shape \(1, 9, 6, 5\)"):
         C.carafe(x, np.zeros((1, 9, 6, 5)), 3, 2)
-    with pytest.raises(TypeError, match="x and kernels must both be numpy.ndarray or both torch.Tensor, got ndarray and Tensor"):
+    with pytest.raises(TypeError, match="x and kernels must both be numpy.ndarray or both torch.Tensor, "
+                                        "got ndarray and Tensor"):
         C.carafe(x, torch.zeros(1, 9, 6, 6), 3, 2)
     with pytest.raises(TypeError, match="x must have a floating dtype, got dtype int64"):
         C.carafe(np.zeros((1, 2, 3, 3), dtype=np.int64), np.zeros((1, 9, 6, 6)), 3, 2)
@@ -273,7 +274,8 @@ def test_dysample_errors():
         Y.dysample(x, np.zeros((1, 2, 6, 6)), 2, 2)
     with pytest.raises(ValueError, match="groups must divide the 4 channels of x, got 3"):
         Y.dysample(x, np.zeros((1, 6, 6, 6)), 2, 3)
-    with pytest.raises(TypeError, match="x and offsets must both be numpy.ndarray or both torch.Tensor, got Tensor and ndarray"):
+    with pytest.raises(TypeError, match="x and offsets must both be numpy.ndarray or both torch.Tensor, "
+                                        "got Tensor and ndarray"):
         Y.dysample(torch.zeros(1, 4, 3, 3), np.zeros((1, 2, 6, 6)), 2)
     with pytest.raises(TypeError, match="offsets must have a floating dtype, got dtype torch.int64"):
         Y.dysample(torch.zeros(1, 4, 3, 3), torch.zeros(1, 2, 6, 6, dtype=torch.int64), 2)

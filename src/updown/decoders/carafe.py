@@ -23,17 +23,17 @@ from .._checks import int_tuple
 
 
 def _carafe_core(x, kernels, k, s):
-    """Reassembly (eq-carafe): x (..., C, H, W); kernels (..., k*k, sH, sW), tap n*k + m is
-    offset (n - r, m - r). Output (..., C, sH, sW): at (i', j') the k x k neighbourhood of
-    (i' // s, j' // s), weighted by that location's kernel; zeros outside the map."""
+    """Reassembly (eq-carafe): x (..., C, H, W), kernels (..., k*k, sH, sW) whose tap
+    n*k + m is offset (n - r, m - r). Output (..., C, sH, sW): at (i', j') the k x k
+    neighbourhood of (i'//s, j'//s) weighted by that location's kernel; zero outside."""
     h, w, r = x.shape[-2], x.shape[-1], k // 2
     pad = [(0, 0)] * (x.ndim - 2) + [(r, r), (r, r)]
     padded = np.pad(x, pad)
     out = 0
     for n in range(k):
         for m in range(k):
-            tap = padded[..., n:n + h, m:m + w]                 # X[i + n - r, j + m - r]
-            near = tap.repeat(s, axis=-2).repeat(s, axis=-1)    # at source (i'//s, j'//s)
+            tap = padded[..., n:n + h, m:m + w]         # X[i + n - r, j + m - r]
+            near = tap.repeat(s, axis=-2).repeat(s, axis=-1)  # at (i'//s, j'//s)
             out = out + kernels[..., None, n * k + m, :, :] * near
     return out
 

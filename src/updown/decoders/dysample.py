@@ -21,10 +21,11 @@ SCOPES = ("static", "dynamic")
 
 
 def _dysample_core(x, offsets, s):
-    """Point sampling (eq-dysample): x (C, H, W), offsets (2, sH, sW) in input pixels (x, then y).
-    Bilinear samples of x at the bilinear-upsampling grid moved by the offsets, clamped to the map."""
+    """Point sampling (eq-dysample): x (C, H, W); offsets (2, sH, sW) in input pixels,
+    x then y. Bilinear samples of x at the bilinear-upsampling grid moved by the
+    offsets, clamped to the map."""
     h, w = x.shape[-2:]
-    gy = (np.arange(s * h) + 0.5) / s - 0.5                      # where bilinear upsampling reads
+    gy = (np.arange(s * h) + 0.5) / s - 0.5        # where bilinear upsampling reads
     gx = (np.arange(s * w) + 0.5) / s - 0.5
     py = np.clip(gy[:, None] + offsets[1], 0, h - 1)
     px = np.clip(gx[None, :] + offsets[0], 0, w - 1)

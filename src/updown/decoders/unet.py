@@ -19,7 +19,8 @@ from ._base import CONVS, WIDTHS, Decoder, check_images, conv_bn_relu, crop_to
 
 
 def _center_crop_core(x, size):
-    """The centre size = (h, w) part of x (..., H, W): the same margin on both sides, the odd pixel at the end."""
+    """The centre size = (h, w) part of x (..., H, W): equal margins, an odd pixel
+    more at the end."""
     top, left = (x.shape[-2] - size[0]) // 2, (x.shape[-1] - size[1]) // 2
     return x[..., top:top + size[0], left:left + size[1]]
 
@@ -39,7 +40,8 @@ def center_crop(x, size):
 
 
 def _original_unet_sizes_core(size, depth):
-    """Map sizes of the valid-convolution U-Net: two 3x3 convs (-2 each) per level, 2x2 pool, 2x2 up-conv."""
+    """Map sizes of the valid-convolution U-Net: per level two 3x3 convolutions
+    (2 pixels fewer each), then a 2x2 pooling down, or a 2x2 up-convolution up."""
     down = []
     for _ in range(depth):
         size -= 4                    # two unpadded 3x3 convolutions
