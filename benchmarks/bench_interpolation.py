@@ -48,6 +48,16 @@ def cases():
     yield "trilinear 1x64^3 -> 128^3", vol, dict(size=(128, 128, 128), mode="trilinear", align_corners=False)
     yield "nearest 3x512x512 -> 1024x1024", img, dict(size=(1024, 1024), mode="nearest")
     yield "nearest-exact 3x512x512 -> 1024x1024", img, dict(size=(1024, 1024), mode="nearest-exact")
+    yield "bicubic 3x512x512 -> 1024x1024, align_corners=False", img, dict(size=(1024, 1024), mode="bicubic",
+                                                                          align_corners=False)
+    yield "bicubic 3x512x512 -> 1024x1024, align_corners=True", img, dict(size=(1024, 1024), mode="bicubic",
+                                                                         align_corners=True)
+    yield "bilinear antialias 3x512x512 -> 256x256", img, dict(size=(256, 256), mode="bilinear", antialias=True)
+    yield "bilinear antialias 3x512x512 -> 128x128", img, dict(size=(128, 128), mode="bilinear", antialias=True)
+    yield "bicubic antialias 3x512x512 -> 128x128", img, dict(size=(128, 128), mode="bicubic", antialias=True)
+    yield "bicubic antialias 3x512x512 -> 700x700", img, dict(size=(700, 700), mode="bicubic", antialias=True)
+    yield "lanczos antialias 3x512x512 -> 128x128", img, dict(size=(128, 128), mode="lanczos", antialias=True)
+    yield "area 3x512x512 -> 96x96", img, dict(size=(96, 96), mode="area")
 
 
 def main() -> None:

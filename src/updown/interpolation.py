@@ -439,12 +439,16 @@ def _apply_taps(x: np.ndarray, axis: int, index: np.ndarray, weight: np.ndarray)
 
     One gather and one multiply-add per tap column (K of them), vectorised over every output sample.
     """
-    y = None
-    for t in range(index.shape[1]):
-        shape = [1] * x.ndim
-        shape[axis] = len(index)
-        term = np.take(x, index[:, t], axis=axis) * weight[:, t].astype(x.dtype).reshape(shape)
-        y = term if y is None else y + term
+    shape = [1] * x.ndim
+    shape[axis] = len(index)
+    used = np.flatnonzero(np.any(weight != 0, axis=0))  # tap columns that are zero everywhere are skipped
+    weight = weight.astype(x.dtype)
+    y = np.take(x, index[:, used[0]], axis=axis)
+    y *= weight[:, used[0]].reshape(shape)
+    for t in used[1:]:
+        term = np.take(x, index[:, t], axis=axis)
+        term *= weight[:, t].reshape(shape)
+        y += term
     return y
 
 
