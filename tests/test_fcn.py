@@ -425,3 +425,20 @@ def test_variation_table_was_measured_with_this_code():
         for name, value in N.EMULATED_CPUS[run["cpu"]].items():
             assert config[name] == value, (run["cpu"], name)
         assert [r["variant"] for r in run["rows"]] == ["FCN-32s", "FCN-16s", "FCN-8s"]
+
+
+def test_code_hash_is_the_same_under_python_dash_m():
+    """`python -m updown.fcn --variation` runs fcn as a module named __main__ (its spec keeps the name
+    updown.fcn): the key it records must be the one importers compute."""
+    import importlib.util
+    import types
+
+    from updown import _cache
+
+    main = types.ModuleType("__main__")
+    main.__spec__ = importlib.util.find_spec("updown.fcn")
+    main.__file__ = N.__file__
+    assert _cache.code_hash([main], {"a": 1}) == _cache.code_hash([N], {"a": 1})
+    plain = types.ModuleType("__main__")
+    plain.__file__ = N.__file__                     # a script without a spec keeps its own name
+    assert _cache.code_hash([plain]) != _cache.code_hash([N])

@@ -52,8 +52,12 @@ def _source_bytes(module: ModuleType) -> bytes:
 def code_hash(modules: Iterable[ModuleType], settings: dict[str, Any] | None = None) -> str:
     """SHA-256 (hex, first 16 digits) of the modules' source files and the settings (JSON, sorted keys)."""
     digest = hashlib.sha256()
-    for module in sorted(modules, key=lambda m: m.__name__):
-        digest.update(module.__name__.encode() + b"\0" + _source_bytes(module) + b"\0")
+    def name(m):  # a module run with `python -m updown.fcn` is __main__, yet the same code as updown.fcn
+        spec = getattr(m, "__spec__", None)
+        return spec.name if spec is not None and spec.name else m.__name__
+
+    for module in sorted(modules, key=name):
+        digest.update(name(module).encode() + b"\0" + _source_bytes(module) + b"\0")
     digest.update(json.dumps(settings or {}, sort_keys=True, default=repr).encode())
     return digest.hexdigest()[:16]
 

@@ -6,7 +6,7 @@ import json
 
 RESULTS = json.loads(r"""
 {
- "code_hash": "db27ed7cb471f9b1",
+ "code_hash": "545cb1a87b8b9091",
  "runs": [
   {
    "config": {
@@ -226,9 +226,225 @@ RESULTS = json.loads(r"""
   },
   {
    "config": {
+    "ATEN_CPU_CAPABILITY": "default",
+    "MKL_NUM_THREADS": "",
+    "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR",
+    "OMP_NUM_THREADS": "1",
+    "ONEDNN_MAX_CPU_ISA": "SSE41",
+    "OPENBLAS_CORETYPE": "",
+    "machine": "x86_64",
+    "numpy": "2.4.6",
+    "python": "3.11.7",
+    "torch": "2.13.0+cpu",
+    "torch_capability": "DEFAULT",
+    "torch_threads": "1"
+   },
+   "cpu": "sse41",
+   "fixed_8s": {
+    "boundary_f1": 0.6034499656621098,
+    "class_iou": [
+     0.9497286092962105,
+     0.8201120764999229,
+     0.7550651774693681,
+     0.0,
+     0.0011362277239564645
+    ],
+    "mean_iou": 0.5052084181978916,
+    "pixel_accuracy": 0.9509039984809028,
+    "variant": "FCN-8s"
+   },
+   "rows": [
+    {
+     "boundary_f1": 0.1683911366692612,
+     "class_iou": [
+      0.8805833779295565,
+      0.18387309980171845,
+      0.39325842696629215,
+      0.0,
+      0.0
+     ],
+     "mean_iou": 0.2915429809395135,
+     "pixel_accuracy": 0.8837992350260416,
+     "variant": "FCN-32s"
+    },
+    {
+     "boundary_f1": 0.36296174167138745,
+     "class_iou": [
+      0.9184878619443019,
+      0.6216748067713026,
+      0.5862740010378827,
+      0.0,
+      0.0
+     ],
+     "mean_iou": 0.42528733395069745,
+     "pixel_accuracy": 0.9208792227285879,
+     "variant": "FCN-16s"
+    },
+    {
+     "boundary_f1": 0.5953583237487681,
+     "class_iou": [
+      0.9485789849660275,
+      0.8177871917575377,
+      0.7364673611719046,
+      0.0,
+      0.0
+     ],
+     "mean_iou": 0.5005667075790939,
+     "pixel_accuracy": 0.94940185546875,
+     "variant": "FCN-8s"
+    }
+   ],
+   "seed": 0
+  },
+  {
+   "config": {
+    "ATEN_CPU_CAPABILITY": "default",
+    "MKL_NUM_THREADS": "",
+    "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR",
+    "OMP_NUM_THREADS": "1",
+    "ONEDNN_MAX_CPU_ISA": "SSE41",
+    "OPENBLAS_CORETYPE": "",
+    "machine": "x86_64",
+    "numpy": "2.4.6",
+    "python": "3.11.7",
+    "torch": "2.13.0+cpu",
+    "torch_capability": "DEFAULT",
+    "torch_threads": "1"
+   },
+   "cpu": "sse41",
+   "fixed_8s": {
+    "boundary_f1": 0.576244651525065,
+    "class_iou": [
+     0.9425240350655434,
+     0.7684488319812335,
+     0.7447863705289448,
+     0.0,
+     0.09134315037929495
+    ],
+    "mean_iou": 0.5094204775910034,
+    "pixel_accuracy": 0.9446998878761574,
+    "variant": "FCN-8s"
+   },
+   "rows": [
+    {
+     "boundary_f1": 0.10043171688845383,
+     "class_iou": [
+      0.8737613616059177,
+      0.384362752213674,
+      0.09895057789122881,
+      0.0,
+      0.0
+     ],
+     "mean_iou": 0.27141493834216407,
+     "pixel_accuracy": 0.8759132667824074,
+     "variant": "FCN-32s"
+    },
+    {
+     "boundary_f1": 0.290317697103975,
+     "class_iou": [
+      0.9219000965649096,
+      0.6248386525271443,
+      0.5395123864304856,
+      0.0,
+      0.001079136690647482
+     ],
+     "mean_iou": 0.41746605444263746,
+     "pixel_accuracy": 0.9241875542534722,
+     "variant": "FCN-16s"
+    },
+    {
+     "boundary_f1": 0.5921903338770707,
+     "class_iou": [
+      0.9451582362403,
+      0.8061002763097889,
+      0.7780834964812953,
+      0.0,
+      0.08002839144707657
+     ],
+     "mean_iou": 0.5218740800956921,
+     "pixel_accuracy": 0.9479336208767362,
+     "variant": "FCN-8s"
+    }
+   ],
+   "seed": 1
+  },
+  {
+   "config": {
+    "ATEN_CPU_CAPABILITY": "default",
+    "MKL_NUM_THREADS": "",
+    "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR",
+    "OMP_NUM_THREADS": "1",
+    "ONEDNN_MAX_CPU_ISA": "SSE41",
+    "OPENBLAS_CORETYPE": "",
+    "machine": "x86_64",
+    "numpy": "2.4.6",
+    "python": "3.11.7",
+    "torch": "2.13.0+cpu",
+    "torch_capability": "DEFAULT",
+    "torch_threads": "1"
+   },
+   "cpu": "sse41",
+   "fixed_8s": {
+    "boundary_f1": 0.5841167888175037,
+    "class_iou": [
+     0.9537263877248404,
+     0.7975013413045144,
+     0.7838982300100991,
+     0.0,
+     0.03246211594605867
+    ],
+    "mean_iou": 0.5135176149971026,
+    "pixel_accuracy": 0.9552849663628472,
+    "variant": "FCN-8s"
+   },
+   "rows": [
+    {
+     "boundary_f1": 0.16027828876825082,
+     "class_iou": [
+      0.8825114039593694,
+      0.31905952556048156,
+      0.30812731596703724,
+      0.0,
+      0.0
+     ],
+     "mean_iou": 0.3019396490973777,
+     "pixel_accuracy": 0.8851092303240741,
+     "variant": "FCN-32s"
+    },
+    {
+     "boundary_f1": 0.3438145817147074,
+     "class_iou": [
+      0.9280484949650202,
+      0.5163830533157142,
+      0.6012270898874645,
+      0.0,
+      0.0
+     ],
+     "mean_iou": 0.40913172763363975,
+     "pixel_accuracy": 0.92974853515625,
+     "variant": "FCN-16s"
+    },
+    {
+     "boundary_f1": 0.6053616279825341,
+     "class_iou": [
+      0.9544709583556125,
+      0.794181799736228,
+      0.8023452611218569,
+      0.0,
+      0.03601088701235257
+     ],
+     "mean_iou": 0.51740178124521,
+     "pixel_accuracy": 0.9560637297453703,
+     "variant": "FCN-8s"
+    }
+   ],
+   "seed": 2
+  },
+  {
+   "config": {
     "ATEN_CPU_CAPABILITY": "avx2",
     "MKL_NUM_THREADS": "",
-    "NPY_DISABLE_CPU_FEATURES": "X86_V4",
+    "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",
     "OMP_NUM_THREADS": "2",
     "ONEDNN_MAX_CPU_ISA": "AVX2",
     "OPENBLAS_CORETYPE": "",
@@ -300,7 +516,7 @@ RESULTS = json.loads(r"""
    "config": {
     "ATEN_CPU_CAPABILITY": "avx2",
     "MKL_NUM_THREADS": "",
-    "NPY_DISABLE_CPU_FEATURES": "X86_V4",
+    "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",
     "OMP_NUM_THREADS": "2",
     "ONEDNN_MAX_CPU_ISA": "AVX2",
     "OPENBLAS_CORETYPE": "",
@@ -372,7 +588,7 @@ RESULTS = json.loads(r"""
    "config": {
     "ATEN_CPU_CAPABILITY": "avx2",
     "MKL_NUM_THREADS": "",
-    "NPY_DISABLE_CPU_FEATURES": "X86_V4",
+    "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",
     "OMP_NUM_THREADS": "2",
     "ONEDNN_MAX_CPU_ISA": "AVX2",
     "OPENBLAS_CORETYPE": "",
