@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from updown.exercises import (check_common_samples, check_decoder_shift, check_nearest_by_hand,
-                              check_source_coordinate)
+                              check_output_size, check_source_coordinate)
 from updown.exercises._common import ExerciseFailed
 
 
@@ -80,3 +80,18 @@ def test_decoder_shift():
     for wrong in (lambda factor: factor / 2, lambda factor: -(factor - 1) / 2, lambda factor: 0.5, _stub):
         with pytest.raises(ExerciseFailed, match="Exercise 5.4"):
             check_decoder_shift(wrong)
+
+
+def output_size(library, in_size, scale):
+    size = in_size * scale
+    return int(size) if library in ("PyTorch", "ONNX") else int(round(size))
+
+
+def test_output_size():
+    assert "passed" in check_output_size(output_size)
+    for wrong in (lambda library, n, s: int(n * s),                 # floors everywhere
+                  lambda library, n, s: round(n * s),               # rounds everywhere
+                  lambda library, n, s: int(n * s) if library == "PyTorch" else round(n * s),  # ONNX rounds
+                  _stub):
+        with pytest.raises(ExerciseFailed, match="Exercise 5.5"):
+            check_output_size(wrong)

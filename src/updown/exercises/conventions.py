@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import math
+
 import numpy as np
 
 from ._common import run_by_hand, run_cases
 
-__all__ = ["check_nearest_by_hand", "check_source_coordinate", "check_common_samples", "check_decoder_shift"]
+__all__ = ["check_nearest_by_hand", "check_source_coordinate", "check_common_samples", "check_decoder_shift",
+           "check_output_size"]
 
 
 def _source(dst, in_size: int, out_size: int, align_corners: bool):
@@ -67,3 +70,21 @@ def check_decoder_shift(answer) -> str:
     every ``factor``-th pixel (``x[::factor]``) passes to a decoder that upsamples by ``factor`` with the
     half-pixel convention (``align_corners=False``); positive means the content moves right/down."""
     return run_cases("Exercise 5.4", answer, [((f,), {}, (f - 1) / 2) for f in (1, 2, 3, 4, 8, 16, 32)])
+
+
+#: How each library of the chapter's matrix turns ``in_size * scale`` into an output size: PyTorch's
+#: ``F.interpolate(scale_factor=)`` and ONNX's ``Resize`` with ``scales`` floor it; OpenCV's ``cv2.resize(fx=)``,
+#: Pillow's ``ImageOps.scale`` and scikit-image's ``rescale`` round it.
+_SIZE_RULES = {"PyTorch": math.floor, "ONNX": math.floor, "OpenCV": round, "Pillow": round, "skimage": round}
+
+
+def check_output_size(answer) -> str:
+    """Exercise 5.5: ``answer(library, in_size, scale)`` returns the output length (an int) that ``library``
+    ("PyTorch", "ONNX", "OpenCV", "Pillow" or "skimage") gives ``in_size`` pixels resized by the factor ``scale``.
+    The hidden cases avoid products that end in exactly one half, where rounding conventions differ."""
+    cases = []
+    for library, rule in _SIZE_RULES.items():
+        for n, s in [(32, 0.9999), (32, 1.8), (32, 0.1234), (7, 1.3), (100, 0.45), (17, 2.0), (5, 0.77),
+                     (88, 120 / 88)]:
+            cases.append(((library, n, s), {}, int(rule(n * s))))
+    return run_cases("Exercise 5.5", answer, cases)

@@ -1,4 +1,4 @@
-"""Figures of chapters 4 ("Trilinear, 3D") and 5 ("Where are the pixels?").
+"""Figures of chapters 4 ("Trilinear, 3D") and 5 ("Where are the pixels?", with its cross-library matrix).
 
 Everything drawn here is computed by the library (:mod:`updown.interpolation`), so a figure cannot disagree with
 the tested code. Coordinates on the axes are *continuous* coordinates in pixels (the centre of pixel ``j`` at
@@ -34,6 +34,7 @@ __all__ = [
     "gaussian_blob",
     "centroid",
     "shift_figure",
+    "default_resize_figure",
 ]
 
 
@@ -488,4 +489,27 @@ def shift_figure(img, recon_same, recon_mixed, factor: int, half: int = 9):
         ax.set_xlabel("x (pixels)")
     axes[0].set_ylabel("y (pixels)")
     axes[0].legend(loc="lower left", labelcolor="white")
+    return fig
+
+
+def default_resize_figure(ring: np.ndarray, box: np.ndarray, outputs: dict):
+    """A thin ring, its exact box average at the output size, and each library's default resize of it.
+
+    ``outputs`` maps a library's name to its output (the shape of ``box``). Panels share one grey scale from 0 to
+    the box average's maximum, so an aliased output, which copies isolated pixels of the ring at full value,
+    saturates. Returns the figure.
+    """
+    panels = [("input, %d×%d" % ring.shape, ring), ("exact box average", box), *outputs.items()]
+    fig, axes = plt.subplots(2, 4, figsize=(9.6, 5.2), layout="constrained")
+    top = float(box.max())
+    for ax, (title, img) in zip(axes.flat, panels):
+        n = img.shape[0]
+        vmax = 1.0 if img is ring else top
+        ax.imshow(img, cmap="gray", vmin=0, vmax=vmax, extent=(0, n, n, 0), interpolation="nearest")
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("x (pixels)", fontsize=8)
+        ax.set_ylabel("y (pixels)", fontsize=8)
+        ax.tick_params(labelsize=7)
+    for ax in axes.flat[len(panels):]:
+        ax.axis("off")
     return fig
