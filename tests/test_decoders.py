@@ -412,6 +412,7 @@ def test_cli_help(capsys):
 @pytest.mark.parametrize("argv, message", [
     (["--epochs", "0"], "--epochs must be at least 1, got 0"),
     (["--seeds", "-1"], "--seeds must be non-negative"),
+    (["--jobs", "0"], "--jobs must be at least 1, got 0"),
     (["--families", "PSPNet"], "--families: unknown ['PSPNet']"),
     (["--image-size", "x"], "invalid int value: 'x'"),
     (["--device", "abacus"], "device must name a torch device"),
@@ -474,3 +475,13 @@ def test_family_diagrams_cover_every_family_and_kind():
     plt.close(fig)
     with pytest.raises(ValueError, match="names must be keys of FAMILY_DIAGRAMS .*, got 'PSPNet'"):
         PD.draw_families(plt.figure(), ["PSPNet"])
+
+
+def test_jobs_give_the_same_rows_as_one_process():
+    kw = dict(seeds=[0, 1], epochs=1, num_train=4, num_test=2, image_size=16, progress=False)
+    one = compare.compare_decoders(["FPN"], **kw)
+    two = compare.compare_decoders(["FPN"], jobs=2, **kw)
+    strip = lambda rows: [{k: v for k, v in r.items() if k != "seconds"} for r in rows]  # noqa: E731
+    assert strip(one) == strip(two)
+    with pytest.raises(ValueError, match="return_models needs jobs=1"):
+        compare.compare_decoders(["FPN"], jobs=2, return_models=True, **kw)
