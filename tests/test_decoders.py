@@ -477,6 +477,7 @@ def test_family_diagrams_cover_every_family_and_kind():
         PD.draw_families(plt.figure(), ["PSPNet"])
 
 
+@pytest.mark.slow
 def test_jobs_give_the_same_rows_as_one_process():
     kw = dict(seeds=[0, 1], epochs=1, num_train=4, num_test=2, image_size=16, progress=False)
     one = compare.compare_decoders(["FPN"], **kw)
