@@ -149,8 +149,12 @@ from IPython.core.formatters import DisplayFormatter  # noqa: E402
 from updown.exercises._common import Verdict, _all_case_inputs, _call, case_input, run_by_hand  # noqa: E402
 
 BY_HAND = ["check_pooled_sizes_by_hand", "check_weights_4x", "check_weights_at_4_5", "check_weights_2x",
-           "check_nearest_by_hand", "check_sizes_by_hand", "check_overlap_by_hand", "check_subpixel_by_hand"]
-IMPLEMENT = [name for name in CHECKS if name not in BY_HAND]
+           "check_nearest_by_hand", "check_sizes_by_hand", "check_overlap_by_hand", "check_subpixel_by_hand",
+           "check_cubic_weights_by_hand", "check_blurpool_by_hand", "check_dilated_by_hand"]
+# open-ended checks: any answer with the asked properties passes, so there are no cases to reproduce
+# (tests/test_exercises_dilated.py tests it)
+OPEN = ["check_hybrid_rates"]
+IMPLEMENT = [name for name in CHECKS if name not in BY_HAND and name not in OPEN]
 
 
 def test_a_passing_verdict_is_not_echoed_again_as_the_cell_value(capsys):
@@ -196,7 +200,8 @@ def test_an_error_in_the_answer_shows_the_students_frames_but_not_the_checks():
 
 
 def _perturbed(value, path):
-    """A copy of a by-hand answer with the entry at ``path`` changed (a plausible slip)."""
+    """A copy of a by-hand answer with the entry at ``path`` changed (a plausible slip: larger in size, so a
+    negative entry becomes too small)."""
     if not path:
         return value + 1 if isinstance(value, int) else value * 1.5 + 0.01
     head, rest = path[0], path[1:]
@@ -269,7 +274,7 @@ def test_a_wrong_by_hand_answer_names_the_entry_without_printing_the_answer(name
         with pytest.raises(ExerciseFailed) as info:
             check(lambda: wrong)
         message = str(info.value)
-        how = re.search(r"is too large( \(\d+ of \d+ entries are wrong\))?$|includes (\d+), which does not belong$"
+        how = re.search(r"is too (?:large|small)( \(\d+ of \d+ entries are wrong\))?$|includes (\d+), which does not belong$"
                         r"|misses 1 value\(s\)$", message)
         assert how, message
         if how.group(2):                                   # the value shown is the student's, not the answer's

@@ -246,7 +246,7 @@ X4 = np.zeros((1, 1, 4, 4))
     (lambda: interpolate(np.array([["a"]]), size=3), TypeError, r"x must have a numeric dtype"),
     (lambda: interpolate(X4, size=3, scale_factor=2), ValueError, r"only one of size and scale_factor.*size=3"),
     (lambda: interpolate(X4), ValueError, r"give one of size and scale_factor, got size=None"),
-    (lambda: interpolate(X4, size=3, mode="bicubic"), ValueError, r"mode must be one of 'nearest'.*got 'bicubic'"),
+    (lambda: interpolate(X4, size=3, mode="bicubc"), ValueError, r"mode must be one of 'nearest'.*got 'bicubc'"),
     (lambda: interpolate(X4, size=3, mode=None), ValueError, r"mode must be one of .*got None"),
     (lambda: interpolate(X3, size=3, mode="bilinear"), ValueError,
      r"mode='bilinear' needs x of shape \(N, C, H, W\).*got shape \(1, 1, 4\); use mode='linear'"),
