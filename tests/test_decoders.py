@@ -18,8 +18,6 @@ from updown import pooling as P
 from updown.decoders import carafe as C
 from updown.decoders import compare
 from updown.decoders import dysample as Y
-from updown.decoders import fpn as FP
-from updown.decoders import unet as U
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 K = 5
@@ -486,3 +484,19 @@ def test_jobs_give_the_same_rows_as_one_process():
     assert strip(one) == strip(two)
     with pytest.raises(ValueError, match="return_models needs jobs=1"):
         compare.compare_decoders(["FPN"], jobs=2, return_models=True, **kw)
+
+
+def test_no_progress_bar_under_ipython(monkeypatch):
+    class Terminal:
+        def isatty(self):
+            return True
+
+    class FakeIPython:
+        @staticmethod
+        def get_ipython():
+            return object()
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    monkeypatch.delitem(sys.modules, "IPython", raising=False)
+    assert compare._interactive() is True
+    monkeypatch.setitem(sys.modules, "IPython", FakeIPython)
+    assert compare._interactive() is False
