@@ -23,10 +23,14 @@ PLACES = {
     "bilinear_2d": "interp",
     "trilinear_3d": "interp",
     "pixel_conventions": "grid",
+    "bicubic_area_antialias": "interp",
     "transposed_convolution": "learned",
     "checkerboard_bilinear": "learned",
     "subpixel_convolution": "learned",
     "fcn_skip_fusion": "skip",
+    "antialiased_downsampling": "down",
+    "dilated_convolution": "down",
+    "decoders": "skip",
 }
 
 
