@@ -5,6 +5,7 @@ Every ``draw_*`` function takes a fresh figure (and its data), so a cell only ca
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .. import pooling as P
 from . import PALETTE, pixel_grid
@@ -72,6 +73,8 @@ def draw_shift_profile(fig, profiles: dict, labels: dict, stride: int = 8):
     ax.set_xticks(range(1, last + 1))
     ax.set_xlabel("shift d of the input (pixels)")
     ax.set_ylabel("pixels with the same label")
+    # ticks at 1, 2 or 5 x 10^k only, so one decimal of a percent labels them exactly
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.1%}")
     ax.legend(loc="lower right")
     return ax
