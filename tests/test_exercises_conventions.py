@@ -83,8 +83,10 @@ def test_decoder_shift():
 
 
 def output_size(library, in_size, scale):
+    if library == "ONNX":                      # its scales input is float32
+        return int(in_size * float(np.float32(scale)))
     size = in_size * scale
-    return int(size) if library in ("PyTorch", "ONNX") else int(round(size))
+    return int(size) if library == "PyTorch" else int(round(size))
 
 
 def test_output_size():
@@ -92,6 +94,39 @@ def test_output_size():
     for wrong in (lambda library, n, s: int(n * s),                 # floors everywhere
                   lambda library, n, s: round(n * s),               # rounds everywhere
                   lambda library, n, s: int(n * s) if library == "PyTorch" else round(n * s),  # ONNX rounds
+                  lambda library, n, s: int(n * s) if library in ("PyTorch", "ONNX") else round(n * s),
                   _stub):
         with pytest.raises(ExerciseFailed, match="Exercise 5.5"):
             check_output_size(wrong)
+
+
+_SIZE_CASES = [(32, 0.9999), (32, 1.8), (32, 0.1234), (7, 1.3), (100, 0.45), (17, 2.0), (5, 0.77), (88, 120 / 88)]
+
+
+def _measured_length(library, n, s):
+    """The output length each library's own call gives, measured (not a rule)."""
+    if library == "PyTorch":
+        import torch
+        import torch.nn.functional as F
+        return F.interpolate(torch.zeros(1, 1, n), scale_factor=s).shape[-1]
+    if library == "OpenCV":
+        import cv2
+        return cv2.resize(np.zeros((2, n), np.float32), None, fx=s, fy=1.0).shape[1]
+    if library == "Pillow":
+        from PIL import Image, ImageOps
+        return ImageOps.scale(Image.new("F", (n, n)), s).size[0]
+    if library == "skimage":
+        from skimage.transform import rescale
+        return rescale(np.zeros((n, n)), s).shape[0]
+    from updown import crosslib
+    return crosslib.onnx_resize(np.zeros((2, n)), scales=(1.0, s), mode="nearest").shape[1]
+
+
+@pytest.mark.parametrize("library", ["PyTorch", "ONNX", "OpenCV", "Pillow", "skimage"])
+def test_output_size_rules_match_the_libraries(library):
+    """The check's hidden answers are what the libraries return, at every hidden case."""
+    pytest.importorskip({"OpenCV": "cv2", "skimage": "skimage", "ONNX": "onnx"}.get(library, "PIL"))
+    from updown.exercises import conventions
+    rule = conventions._SIZE_RULES[library]
+    for n, s in _SIZE_CASES:
+        assert _measured_length(library, n, s) == int(rule(n, s)), (library, n, s)

@@ -75,7 +75,12 @@ def check_decoder_shift(answer) -> str:
 #: How each library of the chapter's matrix turns ``in_size * scale`` into an output size: PyTorch's
 #: ``F.interpolate(scale_factor=)`` and ONNX's ``Resize`` with ``scales`` floor it; OpenCV's ``cv2.resize(fx=)``,
 #: Pillow's ``ImageOps.scale`` and scikit-image's ``rescale`` round it.
-_SIZE_RULES = {"PyTorch": math.floor, "ONNX": math.floor, "OpenCV": round, "Pillow": round, "skimage": round}
+# ONNX's ``scales`` input is a float32 tensor: the factor is rounded to float32 before the floor
+# (100 x 0.45 gives 44 pixels, 88 x 120/88 gives 120), while PyTorch multiplies in float64.
+_SIZE_RULES = {"PyTorch": lambda n, s: math.floor(n * s),
+               "ONNX": lambda n, s: math.floor(n * float(np.float32(s))),
+               "OpenCV": lambda n, s: round(n * s), "Pillow": lambda n, s: round(n * s),
+               "skimage": lambda n, s: round(n * s)}
 
 
 def check_output_size(answer) -> str:
@@ -86,5 +91,5 @@ def check_output_size(answer) -> str:
     for library, rule in _SIZE_RULES.items():
         for n, s in [(32, 0.9999), (32, 1.8), (32, 0.1234), (7, 1.3), (100, 0.45), (17, 2.0), (5, 0.77),
                      (88, 120 / 88)]:
-            cases.append(((library, n, s), {}, int(rule(n * s))))
+            cases.append(((library, n, s), {}, int(rule(n, s))))
     return run_cases("Exercise 5.5", answer, cases)
