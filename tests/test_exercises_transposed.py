@@ -125,7 +125,7 @@ def test_uncovered_pixels_check():
         lambda n, k, s: (n - 1) * max(s - k + 1, 0),    # off by one in the gap width
     ]
     for wrong in wrong_answers:
-        with pytest.raises(ExerciseFailed, match="Exercise 6.4"):
+        with pytest.raises(ExerciseFailed, match=rf"Exercise {E.CHAPTER}\.4"):
             check_uncovered_pixels(wrong)
 
     def stub(length, kernel_size, stride):
