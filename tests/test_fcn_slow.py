@@ -2,7 +2,7 @@
 
 Each run trains the chapter's experiments afresh in its own process (the CPU is chosen by environment variables
 before torch is imported): FCN-32s, FCN-16s and FCN-8s, and FCN-8s with fixed 2x upsampling. About a minute of one
-core per seed and CPU. The margins are the chapter's (notebooks/09_fcn_skip_fusion.ipynb).
+core per seed and CPU. The margins are the chapter's (notebooks/10_fcn_skip_fusion.ipynb).
 """
 import pytest
 

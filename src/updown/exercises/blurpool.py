@@ -13,7 +13,7 @@ from ._common import run_by_hand, run_cases
 
 __all__ = ["check_blurpool_by_hand", "check_blur_pool1d", "check_frequency_response", "check_dense_max_changes"]
 
-CHAPTER = 0
+CHAPTER = 11
 
 
 def check_blurpool_by_hand(answer) -> str:

@@ -20,7 +20,7 @@ __all__ = [
     "check_hybrid_rates",
 ]
 
-CHAPTER = 0
+CHAPTER = 12
 
 #: The stack of the by-hand exercise: (kernel, stride, dilation) per layer, first layer first.
 BY_HAND_STACK = ((3, 1, 1), (2, 2, 1), (3, 1, 2), (3, 1, 4))

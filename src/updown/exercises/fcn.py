@@ -13,7 +13,7 @@ from ._common import ExerciseFailed, run_cases
 __all__ = ["check_pool_sizes", "check_mean_iou", "check_fuse", "check_skip_gap"]
 
 #: The chapter's number in the book's table of contents.
-CHAPTER = 9
+CHAPTER = 10
 
 
 def _pool_sizes(size: int, pools: int) -> tuple[int, ...]:

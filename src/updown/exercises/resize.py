@@ -15,7 +15,7 @@ from ._common import run_by_hand, run_cases
 
 __all__ = ["check_cubic_weights_by_hand", "check_area_weights", "check_antialias_weights"]
 
-CHAPTER = 0
+CHAPTER = 6
 
 
 def check_cubic_weights_by_hand(answer) -> str:

@@ -19,7 +19,7 @@ __all__ = [
     "check_equalise_phase_sums",
 ]
 
-CHAPTER = 8
+CHAPTER = 9
 
 
 def check_subpixel_by_hand(answer) -> str:

@@ -12,9 +12,9 @@ from .. import transposed as T
 from ._common import run_by_hand, run_cases
 
 #: The number of the chapter ch-transposed; its checks say "Exercise {CHAPTER}.M", like the student stubs.
-CHAPTER = 6
+CHAPTER = 7
 #: The number of the chapter ch-checkerboard.
-CHECKERBOARD_CHAPTER = 7
+CHECKERBOARD_CHAPTER = 8
 
 __all__ = [
     "check_sizes_by_hand",
