@@ -295,3 +295,22 @@ def test_compare_cells_merges_streams_and_reads_comment_markers():
     assert run.compare_cells(stored, fresh, []) == []
     fresh["cells"][0]["outputs"] = [_out("1\n"), _out("2\n", name="stderr")]
     assert run.compare_cells(stored, fresh, [])
+
+
+def test_glue_stores_numpy_scalars_as_plain_numbers(monkeypatch):
+    """{glue:text}`name:.3f` can format only a plain number: np.float64 would be stored as 'np.float64(...)'."""
+    import numpy as np
+
+    from updown import _glue
+
+    stored = {}
+    monkeypatch.setattr(_glue, "_myst_glue", lambda name, value, display: stored.update({name: value}))
+    _glue.glue("f", np.float64(0.25), display=False)
+    _glue.glue("i", np.int64(3), display=False)
+    _glue.glue("b", np.bool_(True), display=False)
+    _glue.glue("a", np.array([1.0]), display=False)            # arrays are left alone
+    assert type(stored["f"]) is float and stored["f"] == 0.25
+    assert type(stored["i"]) is int and type(stored["b"]) is bool
+    assert isinstance(stored["a"], np.ndarray)
+    with pytest.raises(ValueError, match="name must be a non-empty string"):
+        _glue.glue("", 1)

@@ -416,10 +416,10 @@ def _cubic_pass_core(x, axis, size, scale=None, align_corners=False, a=CUBIC_A):
 
 def _antialias_weights_core(in_size, out_size, kernel, support, scale=None):
     """The (out_size, in_size) weights of an antialiased resampling along one axis."""
-    scale = in_size / out_size if scale is None else scale  # input pixels per output pixel
+    scale = in_size / out_size if scale is None else scale  # input pixels per output
     stretch = max(scale, 1.0)  # downsampling widens the kernel by the scale
     centre = (np.arange(out_size) + 0.5) * scale  # pixel j spans [j, j+1)
-    offset = np.arange(in_size) + 0.5 - centre[:, None]  # input centres relative to them
+    offset = np.arange(in_size) + 0.5 - centre[:, None]  # input centres, relative
     w = kernel(offset / stretch) * (np.abs(offset) < support * stretch)
     return w / w.sum(axis=1, keepdims=True)  # each row sums to 1, also at the borders
 
