@@ -82,15 +82,15 @@ def test_solutions_pass(check, answer, capsys):
 
 
 @pytest.mark.parametrize("check, answer, message", [
-    (E.check_dilated_by_hand, by_hand_no_jump, r"Exercise 0\.1: .*field.* too small"),
-    (E.check_dilated_by_hand, by_hand_stride_product_of_dilations, r"Exercise 0\.1: .*stride.* too large"),
-    (E.check_dilate_kernel, dilate_kernel_wrong_size, r"Exercise 0\.2: "),
-    (E.check_dilate_kernel, dilate_kernel_flipped, r"Exercise 0\.2: "),
-    (E.check_dilate_kernel, dilate_kernel_in_place, r"Exercise 0\.2: the function changed its input weight"),
-    (E.check_hybrid_rates, hybrid_equal, r"Exercise 0\.3: the rates must not all be equal"),
-    (E.check_hybrid_rates, hybrid_holes, r"Exercise 0\.3: the footprint of \(2, 4, 8\) has \d+ holes"),
-    (E.check_hybrid_rates, hybrid_too_small, r"Exercise 0\.3: the receptive field of \(1, 1, 2\) is 9 pixels"),
-    (E.check_hybrid_rates, hybrid_not_ints, r"Exercise 0\.3: return a tuple of three ints >= 1"),
+    (E.check_dilated_by_hand, by_hand_no_jump, rf"Exercise {E.CHAPTER}\.1: .*field.* too small"),
+    (E.check_dilated_by_hand, by_hand_stride_product_of_dilations, rf"Exercise {E.CHAPTER}\.1: .*stride.* too large"),
+    (E.check_dilate_kernel, dilate_kernel_wrong_size, rf"Exercise {E.CHAPTER}\.2: "),
+    (E.check_dilate_kernel, dilate_kernel_flipped, rf"Exercise {E.CHAPTER}\.2: "),
+    (E.check_dilate_kernel, dilate_kernel_in_place, rf"Exercise {E.CHAPTER}\.2: the function changed its input weight"),
+    (E.check_hybrid_rates, hybrid_equal, rf"Exercise {E.CHAPTER}\.3: the rates must not all be equal"),
+    (E.check_hybrid_rates, hybrid_holes, rf"Exercise {E.CHAPTER}\.3: the footprint of \(2, 4, 8\) has \d+ holes"),
+    (E.check_hybrid_rates, hybrid_too_small, rf"Exercise {E.CHAPTER}\.3: the receptive field of \(1, 1, 2\) is 9 pixels"),
+    (E.check_hybrid_rates, hybrid_not_ints, rf"Exercise {E.CHAPTER}\.3: return a tuple of three ints >= 1"),
 ])
 def test_wrong_answers_fail(check, answer, message):
     with pytest.raises(ExerciseFailed, match=message):
