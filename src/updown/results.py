@@ -8,12 +8,51 @@ without a clone), so there the loader stops with a one-line message saying what 
 """
 from __future__ import annotations
 
+import ast
+import hashlib
 import importlib.util
+import inspect
 import json
+import textwrap
 from pathlib import Path
 from types import ModuleType
+from typing import Iterable, Sequence
 
-__all__ = ["ResultsUnavailable", "find_root", "load_checked"]
+__all__ = ["ResultsUnavailable", "code_only", "find_root", "load_checked", "source_digests"]
+
+
+def code_only(source: str) -> str:
+    """``source`` parsed, without its docstrings: ``ast.dump`` changes with the code, not with comments,
+    docstrings or layout, so documentation edits do not make a results file stale."""
+    tree = ast.parse(textwrap.dedent(source))
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree)
+
+
+def source_digests(modules: Iterable[ModuleType], parts: dict[ModuleType, Sequence[str]] | None = None
+                   ) -> dict[str, str]:
+    """SHA-256 of the code (:func:`code_only`) of each module in ``modules``, and of the objects ``parts[m]``
+    of the modules in ``parts`` (values by ``repr``; their teaching cores ``_<name>..._core`` included), keyed
+    ``"<module name>"``: what a results script adds to its settings before ``updown._cache.code_hash``."""
+    def name(m):
+        spec = getattr(m, "__spec__", None)
+        return spec.name if spec is not None and spec.name else m.__name__
+
+    out = {name(m): hashlib.sha256(code_only(inspect.getsource(m)).encode()).hexdigest() for m in modules}
+    for module, names in (parts or {}).items():
+        texts = []
+        for n in names:
+            obj = getattr(module, n)
+            texts.append(code_only(inspect.getsource(obj)) if callable(obj) else f"{n} = {obj!r}")
+        for n in sorted(vars(module)):
+            if n.endswith("_core") and any(n.startswith(f"_{p}") for p in names):
+                texts.append(code_only(inspect.getsource(getattr(module, n))))
+        out[name(module) + ":parts"] = hashlib.sha256("\n".join(texts).encode()).hexdigest()
+    return out
 
 
 class ResultsUnavailable(RuntimeError):

@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import math
 import sys
 import time
+import zlib
 from typing import Any, Sequence
 
 import numpy as np
@@ -36,6 +38,18 @@ def thin_iou(class_iou: Sequence[float]) -> float:
     return float(np.nanmean(values))
 
 
+def encode_labels(labels: np.ndarray) -> dict[str, Any]:
+    """A label array (ints 0..255) as ``{"shape", "zlib_base64"}``, small enough for a JSON results file."""
+    a = np.ascontiguousarray(labels, dtype=np.uint8)
+    return {"shape": list(a.shape), "zlib_base64": base64.b64encode(zlib.compress(a.tobytes(), 9)).decode()}
+
+
+def decode_labels(record: dict[str, Any]) -> np.ndarray:
+    """The array :func:`encode_labels` stored (uint8)."""
+    raw = zlib.decompress(base64.b64decode(record["zlib_base64"]))
+    return np.frombuffer(raw, dtype=np.uint8).reshape(record["shape"]).copy()
+
+
 def _interactive() -> bool:
     """True in a terminal, False when stderr is not a TTY or under IPython/Jupyter (whose stderr a book build
     reports as an error)."""
@@ -56,7 +70,7 @@ def compare_decoders(names: Sequence[str] = tuple(FAMILIES), *, seeds: Sequence[
                      num_test: int = DEFAULTS["num_test"], epochs: int = DEFAULTS["epochs"],
                      batch_size: int = DEFAULTS["batch_size"], lr: float = DEFAULTS["lr"],
                      device: str | None = "cpu", threads: int | None = 1, progress: bool | None = None,
-                     return_models: bool = False, jobs: int = 1):
+                     return_models: bool = False, jobs: int = 1, keep_predictions: int = 0):
     """Train each family in ``names`` for each seed in ``seeds`` and score it on held-out images.
 
     For a seed, the data are ``make_split(seed, image_size, num_train, num_test)`` and each network is built
@@ -67,7 +81,8 @@ def compare_decoders(names: Sequence[str] = tuple(FAMILIES), *, seeds: Sequence[
     many seeds at once, each in its own process (each on ``threads`` threads, so the numbers do not change;
     the models are then not returned, and the bar advances per seed). Raises ``ValueError``/
     ``TypeError`` for an unknown name, non-integer or negative seeds, and what :func:`updown.fcn.train_fcn`
-    raises.
+    raises. ``keep_predictions=n`` adds to each row ``predictions``: the predicted labels of the first ``n``
+    test images (:func:`encode_labels`; :func:`decode_labels` reads them).
     """
     names = list(names)
     if not names:
@@ -82,12 +97,13 @@ def compare_decoders(names: Sequence[str] = tuple(FAMILIES), *, seeds: Sequence[
     seeds = [int_tuple("seeds", s, 1, minimum=0)[0] for s in seeds]
     check_bool("progress", progress, allow_none=True)
     jobs = int_tuple("jobs", jobs, 1, minimum=1)[0]
+    keep = int_tuple("keep_predictions", keep_predictions, 1, minimum=0)[0]
     if jobs > 1 and return_models:
         raise ValueError("return_models needs jobs=1 (the models of other processes are not sent back)")
     show = _interactive() if progress is None else progress
     from tqdm.auto import tqdm
     settings = dict(image_size=image_size, num_train=num_train, num_test=num_test, epochs=epochs,
-                    batch_size=batch_size, lr=lr, device=device, threads=threads)
+                    batch_size=batch_size, lr=lr, device=device, threads=threads, keep_predictions=keep)
     if jobs > 1 and len(seeds) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -120,6 +136,8 @@ def compare_decoders(names: Sequence[str] = tuple(FAMILIES), *, seeds: Sequence[
                              "boundary_f1": scores["boundary_f1"], "thin_iou": thin_iou(scores["class_iou"]),
                              "class_iou": scores["class_iou"], "pixel_accuracy": scores["pixel_accuracy"],
                              "parameters": model.num_parameters, "seconds": seconds})
+                if keep:
+                    rows[-1]["predictions"] = encode_labels(_fcn.predict(model, test_x[:keep], threads=threads))
                 models[name, seed] = model
                 bar.update(1)
     finally:
@@ -164,13 +182,16 @@ def format_table(summary: Sequence[dict]) -> str:
 
 
 def results_key(settings: dict) -> str:
-    """The code hash a results file written by the CLI carries: the source of the decoders, of the modules they
-    build on (fcn, data, metrics, dilated) and the settings. The chapter compares it with the stored one."""
+    """The code hash a results file written by the CLI carries: the code (docstrings and comments excluded, see
+    :func:`updown.results.code_only`) of the decoders and of the modules they build on (fcn, data, metrics,
+    dilated, transposed), with the settings. The chapter's loader compares it with the stored one."""
     from .. import dilated as _dilated
+    from .. import transposed as _transposed
+    from ..results import source_digests
     parts = ("_base", "carafe", "deeplabv3plus", "dysample", "fcn8s", "fpn", "segnet", "unet")
-    mods = [sys.modules[__name__], sys.modules[__package__], _fcn, _data, _metrics, _dilated]
+    mods = [sys.modules[__name__], sys.modules[__package__], _fcn, _data, _metrics, _dilated, _transposed]
     mods += [sys.modules[f"{__package__}.{p}"] for p in parts]
-    return _cache.code_hash(mods, settings)
+    return _cache.code_hash([], dict(settings, code=source_digests(mods)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -201,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "makes the numbers independent of the core count, 0 keeps torch's default")
     parser.add_argument("--output", metavar="PATH", help="also write the rows, the summary, the settings and "
                         "their code hash (results_key) to PATH as JSON")
+    parser.add_argument("--keep-predictions", type=int, default=0, metavar="N", help="with --output, also store "
+                        "each network's predicted labels of the first N test images (default %(default)s)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (it is shown only in a "
                         "terminal anyway)")
     args = parser.parse_args(argv)
@@ -211,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--seeds must be non-negative, got {args.seeds}")
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
+    if args.keep_predictions < 0:
+        parser.error(f"--keep-predictions must be 0 or more, got {args.keep_predictions}")
     if args.threads < 0:
         parser.error(f"--threads must be 0 or more, got {args.threads}")
     unknown = [f for f in args.families if f not in FAMILIES]
@@ -218,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--families: unknown {unknown}; choose from {list(FAMILIES)}")
     settings = dict(seeds=args.seeds, image_size=args.image_size, num_train=args.train, num_test=args.test,
                     epochs=args.epochs, batch_size=DEFAULTS["batch_size"], lr=DEFAULTS["lr"],
-                    device=args.device, threads=args.threads or None)
+                    device=args.device, threads=args.threads or None, keep_predictions=args.keep_predictions)
     try:
         _fcn.select_device(args.device)
         rows = compare_decoders(args.families, progress=False if args.no_progress else None, jobs=args.jobs,
