@@ -352,9 +352,14 @@ def test_deeplabv3plus_strides_and_errors():
     model = _built("DeepLabv3+").eval()
     with torch.no_grad():
         t = model.trace(torch.randn(1, 3, 97, 64))
-    assert t["features"].shape[-2:] == (7, 4)            # ceil(97 / 16), ceil(64 / 16)
+    assert model.output_stride == 8                      # the family runs at the dilated chapter's stride
+    assert t["features"].shape[-2:] == (13, 8)           # ceil(97 / 8), ceil(64 / 8)
     assert t["low_level"].shape[-2:] == t["aspp_up"].shape[-2:] == (25, 16)
-    assert model.aspp.rates == (1, 2, 3)                 # aspp_rates of the 6x6 map of a 96-px image
+    assert model.aspp.rates == (2, 4, 7)                 # aspp_rates of the 12x12 map of a 96-px image
+    assert D.build("DeepLabv3+", image_size=128).aspp.rates == (3, 6, 9)
+    os16 = D.DeepLabV3Plus(image_size=96)
+    assert os16.output_stride == 16 and os16.aspp.rates == (1, 2, 3)   # the 6x6 map
+    assert os16.eval().trace(torch.randn(1, 3, 97, 64))["features"].shape[-2:] == (7, 4)
     assert D.DeepLabV3Plus(output_stride=8).trace(torch.randn(2, 3, 33, 33))["features"].shape[-2:] == (5, 5)
     with pytest.raises(ValueError, match="output_stride must be 8 or 16, got 32"):
         D.DeepLabV3Plus(output_stride=32)

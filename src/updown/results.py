@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Iterable, Sequence
 
-__all__ = ["ResultsUnavailable", "code_only", "find_root", "load_checked", "source_digests"]
+__all__ = ["ResultsUnavailable", "code_only", "find_root", "load_checked", "separated", "source_digests"]
 
 
 def code_only(source: str) -> str:
@@ -105,3 +105,28 @@ def load_checked(name: str) -> dict:
             f"notebooks/results/{name}.json is stale: its code hash {result.get('code_hash')!r} does not match "
             f"the code's {expected!r}; rerun python tools/{name}.py")
     return result
+
+
+def separated(a: Sequence[float], b: Sequence[float]) -> str | None:
+    """The book's rule for a difference over seeds: ``"higher"`` when ``a`` exceeds ``b`` on every seed (paired
+    by position) and the gap of the means exceeds the sum of the two sample standard deviations, ``"lower"`` in
+    the mirror case, else ``None`` (within the spread). Raises ``ValueError`` unless both hold the same number of
+    values, at least two (one seed has no spread), all finite."""
+    import math
+
+    a, b = [float(v) for v in a], [float(v) for v in b]
+    if len(a) != len(b) or len(a) < 2:
+        raise ValueError(f"a and b must hold the same number of values, at least 2, got {len(a)} and {len(b)}")
+    if not all(math.isfinite(v) for v in a + b):
+        raise ValueError(f"a and b must be finite, got {a} and {b}")
+
+    def mean_sd(v):
+        m = sum(v) / len(v)
+        return m, math.sqrt(sum((x - m) ** 2 for x in v) / (len(v) - 1))
+
+    (ma, sa), (mb, sb) = mean_sd(a), mean_sd(b)
+    if all(x > y for x, y in zip(a, b)) and ma - mb > sa + sb:
+        return "higher"
+    if all(x < y for x, y in zip(a, b)) and mb - ma > sa + sb:
+        return "lower"
+    return None

@@ -43,12 +43,14 @@ __all__ = [
 ]
 
 #: The seven families, in the order of the chapter's table: name -> constructor ``(num_classes, image_size)``.
+#: DeepLabv3+ runs at output stride 8, the dilated chapter's setting (its 128-pixel images give a 16-cell map, on
+#: which the scaled ASPP rates 3, 6, 9 keep DeepLab's 1:2:3; at output stride 16 the 8-cell map gets 1, 3, 4).
 FAMILIES: dict[str, Callable[..., nn.Module]] = {
     "FCN-8s": lambda k, size: FCN8s(k),
     "SegNet": lambda k, size: SegNet(k),
     "U-Net": lambda k, size: UNet(k),
     "FPN": lambda k, size: FPN(k),
-    "DeepLabv3+": lambda k, size: DeepLabV3Plus(k, image_size=size),
+    "DeepLabv3+": lambda k, size: DeepLabV3Plus(k, output_stride=8, image_size=size),
     "CARAFE": lambda k, size: CARAFEFPN(k),
     "DySample": lambda k, size: DySampleFPN(k),
 }
