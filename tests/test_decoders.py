@@ -1,8 +1,10 @@
 """updown.decoders: shapes of every family for odd and even sizes, parameter counts, the shared backbone,
 CARAFE (normalised kernels, a slow loop reference, the uniform-kernel limit), DySample (zero offsets are bilinear
 upsampling, a slow loop reference), U-Net's crop, SegNet's unpooling, FPN's merge, the CLI, and the errors."""
+import inspect
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -505,3 +507,77 @@ def test_no_progress_bar_under_ipython(monkeypatch):
     assert compare._interactive() is True
     monkeypatch.setitem(sys.modules, "IPython", FakeIPython)
     assert compare._interactive() is False
+
+
+# ------------------------------------------------------------------------------------- the chapter's results file
+
+def _results_script():
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("decoders_results_script", root / "tools" / "decoders.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_results_file_matches_the_code():
+    """The chapter's table comes from notebooks/results/decoders.json; rerun `.venv/bin/python tools/decoders.py`
+    when this fails (the code of the decoders or of the modules they use, or the settings, changed since)."""
+    script = _results_script()
+    result = json.loads(script.RESULTS.read_text())
+    assert result["settings"] == json.loads(json.dumps(script.SETTINGS))
+    assert result["code_hash"] == script.code_hash(), (
+        "notebooks/results/decoders.json is stale: rerun .venv/bin/python tools/decoders.py")
+    s = result["settings"]
+    assert len(s["seeds"]) >= 3 and len(result["rows"]) == len(s["seeds"]) * len(s["families"]) == 21
+    assert all(compare.decode_labels(r["predictions"]).shape == (s["keep_predictions"], s["image_size"], s["image_size"])
+               for r in result["rows"])
+    assert compare.summarize(result["rows"]) == json.loads(json.dumps(result["summary"]))
+
+
+def test_results_key_ignores_docstrings_and_follows_code_and_settings(monkeypatch):
+    script = _results_script()
+    key = script.code_hash()
+    assert compare.results_key(dict(script.SETTINGS, epochs=1)) != key
+    source = inspect.getsource(sys.modules["updown.decoders.carafe"])
+    monkeypatch.setattr(inspect, "getsource", lambda obj, _real=inspect.getsource: (
+        _real(obj).replace('"""CARAFE, content', '"""An edited docstring. CARAFE, content')
+        if obj is sys.modules["updown.decoders.carafe"] else _real(obj)))
+    assert compare.results_key(script.SETTINGS) == key            # a docstring edit keeps the file valid
+    monkeypatch.setattr(inspect, "getsource", lambda obj, _real=inspect.getsource: (
+        _real(obj).replace("out = 0", "out = 0.0") if obj is sys.modules["updown.decoders.carafe"] else _real(obj)))
+    assert compare.results_key(script.SETTINGS) != key            # a code edit makes it stale
+    assert '"""CARAFE, content' in source and "out = 0\n" in source
+
+
+def test_labels_round_trip_through_the_results_encoding():
+    labels = np.random.default_rng(0).integers(0, 5, (3, 17, 9))
+    record = compare.encode_labels(labels)
+    assert json.loads(json.dumps(record)) == record
+    back = compare.decode_labels(record)
+    assert back.dtype == np.uint8 and np.array_equal(back, labels)
+
+
+@pytest.mark.slow
+def test_separated_pairs_of_the_results_file_hold_on_a_rerun():
+    """The chapter states only the pairs that `updown.results.separated` finds in the results file. Rerun the
+    comparison with the file's settings on this machine (about 25 minutes on 2 cores) and require each of those
+    pairs to be separated again, in the same direction."""
+    from updown import results
+
+    script = _results_script()
+    stored = json.loads(script.RESULTS.read_text())
+    s = dict(stored["settings"])
+    families = s.pop("families")
+    rows = compare.compare_decoders(families, jobs=2, progress=False, **{k: v for k, v in s.items()})
+
+    def pairs(rows, metric):
+        def values(name):
+            return [r[metric] for seed in s["seeds"] for r in rows if r["name"] == name and r["seed"] == seed]
+        return {(a, b) for a in families for b in families
+                if a != b and results.separated(values(a), values(b)) == "higher"}
+
+    for metric in ("mean_iou", "boundary_f1", "thin_iou"):
+        claimed = pairs(stored["rows"], metric)
+        assert claimed <= pairs(rows, metric), (metric, claimed - pairs(rows, metric))
