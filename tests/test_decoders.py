@@ -581,3 +581,25 @@ def test_separated_pairs_of_the_results_file_hold_on_a_rerun():
     for metric in ("mean_iou", "boundary_f1", "thin_iou"):
         claimed = pairs(stored["rows"], metric)
         assert claimed <= pairs(rows, metric), (metric, claimed - pairs(rows, metric))
+
+
+def test_training_activation_bytes_counts_what_autograd_saves():
+    from updown.decoders.cost import training_activation_bytes
+
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU())
+    x = torch.rand(1, 3, 8, 8)
+    before = [p.detach().clone() for p in net.parameters()]
+    # conv saves its input (3*8*8 floats; its weight is a parameter), ReLU its output (4*6*6), the output itself
+    assert training_activation_bytes(net, x) == 4 * (3 * 8 * 8 + 4 * 6 * 6)
+    assert all(torch.equal(a, b) for a, b in zip(before, net.parameters()))
+    bn = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4))
+    stats = bn[1].running_mean.clone()
+    assert training_activation_bytes(bn, x) > 0 and torch.equal(bn[1].running_mean, stats)   # a copy ran
+    # functional work inside forward counts (leaf-module hooks miss it): CARAFE's reassembly output
+    carafe = D.CARAFE(8)
+    assert training_activation_bytes(carafe, torch.rand(1, 8, 6, 6)) > 4 * 8 * 12 * 12
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module, got int"):
+        training_activation_bytes(3, x)
+    with pytest.raises(TypeError, match="x must be a floating torch.Tensor, got Tensor of dtype torch.int64"):
+        training_activation_bytes(net, torch.zeros(1, 3, 8, 8, dtype=torch.long))
