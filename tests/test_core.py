@@ -314,3 +314,29 @@ def test_glue_stores_numpy_scalars_as_plain_numbers(monkeypatch):
     assert isinstance(stored["a"], np.ndarray)
     with pytest.raises(ValueError, match="name must be a non-empty string"):
         _glue.glue("", 1)
+
+
+def test_grey_png_is_lossless_and_smaller_for_grey_figures():
+    import io
+
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from updown.plot import grey_png
+
+    matplotlib.use("Agg")
+    rng = np.random.default_rng(0)
+    fig = plt.figure(figsize=(2, 2), dpi=96)
+    fig.add_axes((0, 0, 1, 1)).imshow(rng.random((64, 64)), cmap="gray", interpolation="nearest")
+    rgba = io.BytesIO()
+    fig.savefig(rgba, format="png", bbox_inches="tight")
+    data = grey_png(fig)
+    img, ref = Image.open(io.BytesIO(data)), Image.open(io.BytesIO(rgba.getvalue())).convert("RGB")
+    assert img.mode == "L" and img.size == ref.size
+    assert np.array_equal(np.asarray(img), np.asarray(ref)[..., 0])       # nothing lost
+    assert len(data) < 0.6 * len(rgba.getvalue())
+    fig.axes[0].plot([0, 63], [0, 63], color="red")                     # a colour: kept as RGB
+    img = Image.open(io.BytesIO(grey_png(fig)))
+    assert img.mode == "RGB"
+    plt.close(fig)

@@ -31,6 +31,8 @@ __all__ = [
     "LiveFigure",
     "animate",
     "is_static",
+    "grey_png",
+    "show_grey",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette, in the order the book uses it.
@@ -187,6 +189,34 @@ _PLAYER_ICONS = {
     "fa-fast-forward": "M0 2l6 6-6 6zM6 2l6 6-6 6zM13 2h2v12h-2z",
     "fa-fast-backward": "M16 2l-6 6 6 6zM10 2L4 8l6 6zM1 2h2v12H1z",
 }
+
+
+def grey_png(fig) -> bytes:
+    """``fig`` as a PNG (``savefig.dpi``, tight box, as the notebook shows it), stored as 8-bit greyscale when every
+    pixel is grey (red = green = blue, so nothing is lost) and as RGB otherwise: a quarter of the bytes of
+    matplotlib's RGBA PNG for a grey figure, which keeps image-heavy pages light."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    rgb = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    a = np.asarray(rgb)
+    grey = bool((a[..., 0] == a[..., 1]).all() and (a[..., 1] == a[..., 2]).all())
+    out = io.BytesIO()
+    (rgb.convert("L") if grey else rgb).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def show_grey(fig) -> None:
+    """Display ``fig`` in the notebook as :func:`grey_png` and close it (instead of ``plt.show()``)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    data = grey_png(fig)
+    plt.close(fig)
+    display(Image(data))
 
 
 def _with_alt(html: str, alt: str) -> str:
