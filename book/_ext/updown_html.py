@@ -18,6 +18,8 @@ Loaded from ``_config.yml`` (``sphinx: local_extensions: {updown_html: book/_ext
   (``_sources/``) are copied only when the download button is shown. The theme's icons are drawn from Font
   Awesome's web fonts alone: its 1.5 MB SVG-drawing script would otherwise be the heaviest file of every page.
   The figures in ``_images/`` are re-saved as palette PNGs (about 3x smaller), like the animation frames.
+  Sphinx's search tools and index load on ``search.html`` only (search-as-you-type is off, so every other
+  page's search box sends the query there): otherwise each page would carry the index of the whole book.
 * **Nothing cut off.** ``static/updown.css`` widens the article column on wide windows, wraps printed output
   instead of scrolling it, and lets wide displayed equations scroll on narrow screens only.
 * **The map of the book.** The directive ``{updown-map}`` (used in ``book/intro.md``) is replaced, once the
@@ -150,6 +152,20 @@ def prune_output(app, exception) -> None:
         lean = script.sub("", text)
         if lean != text:
             page.write_text(lean, encoding="utf8")
+    # Sphinx's search tools and the search index (about 10 KB per chapter) are only used by search.html while
+    # search-as-you-type is off (the theme's default): the search box of every other page sends its query there.
+    # The theme loads them on every page all the same; left out, a page's weight no longer grows with the book,
+    # and a change to one chapter's words no longer changes what every other page loads.
+    if not _theme_options(app).get("search_as_you_type"):
+        search = re.compile(r'<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
+                            r'searchindex\.js)[^"]*"></script>\s*')
+        for page in Path(app.outdir).rglob("*.html"):
+            if page == Path(app.outdir) / "search.html":
+                continue
+            text = page.read_text(encoding="utf8")
+            lean = search.sub("", text)
+            if lean != text:
+                page.write_text(lean, encoding="utf8")
     for name in ("fontawesome.js", "fontawesome.js.LICENSE.txt"):
         (static / "scripts" / name).unlink(missing_ok=True)
     for path in (static / "vendor" / "fontawesome" / "webfonts").glob("*.ttf"):

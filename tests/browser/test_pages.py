@@ -148,6 +148,25 @@ def test_search(base_url, open_page):
     assert not visit.problems(), "\n".join(visit.problems())
 
 
+def test_search_from_a_chapter(base_url, book, open_page):
+    """A chapter page loads no search index (only search.html does, see book/_ext/updown_html.py), and its search
+    box still finds a word of the book: the query goes to the search page."""
+    page, visit = open_page(f"{base_url}/{PAGES[0]}.html", wait_math=False)
+    heavy = [u for u in visit.loaded if u.split("?")[0].endswith(("searchindex.js", "searchtools.js"))]
+    assert not heavy, f"{PAGES[0]} loads the search tools: {heavy}"
+    assert "searchindex.js" in (book / "search.html").read_text(encoding="utf8")
+    page.keyboard.press("Control+k")
+    box = page.locator("#pst-search-dialog input[name=q]")
+    box.wait_for(state="visible", timeout=10_000)
+    box.fill("pooling")
+    box.press("Enter")
+    page.wait_for_url("**/search.html?q=pooling*", timeout=20_000)
+    page.wait_for_selector("#search-results .search-summary", timeout=20_000)
+    assert page.query_selector_all("#search-results ul.search li"), page.inner_text("#search-results")[:500]
+    page.wait_for_load_state("networkidle")
+    assert not visit.problems(), "\n".join(visit.problems())
+
+
 def test_index_redirects_to_root(book, open_page):
     """The folder opened from disk starts at index.html, which leads to the first page of the TOC."""
     page, visit = open_page((book / "index.html").as_uri(), wait_math=False)
