@@ -28,6 +28,19 @@ def test_separated_rejects_unpaired_short_or_non_finite_values():
         results.separated([1, math.nan], [0, 0])
 
 
+def test_verdict_follows_the_rule_and_the_claimed_direction():
+    hi, lo = [0.70, 0.72, 0.68], [0.50, 0.52, 0.51]
+    assert results.verdict(hi, lo) == "reproduced here (+0.190)"
+    assert results.verdict(lo, hi, bigger="lower") == "reproduced here (-0.190)"
+    assert results.verdict(lo, hi) == "not reproduced here (the opposite holds: -0.190)"
+    close = [0.58, 0.60, 0.62]
+    assert results.verdict([0.61, 0.62, 0.63], close) == "not reproduced here (within the spread of the seeds: +0.020)"
+    with pytest.raises(ValueError, match="bigger must be 'higher' or 'lower', got 'more'"):
+        results.verdict(hi, lo, bigger="more")
+    with pytest.raises(ValueError, match="same number of values"):
+        results.verdict(hi, lo[:2])
+
+
 def test_code_only_drops_docstrings_and_comments_but_not_code():
     a = 'def f(x):\n    """Doc."""\n    return x + 1  # note\n'
     b = 'def f(x):\n    """Another doc, longer."""\n\n    return x + 1\n'
