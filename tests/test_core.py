@@ -256,6 +256,21 @@ def _runner():
     return module
 
 
+def test_notebook_keys_cover_the_library_and_the_results_files(tmp_path):
+    """A results file rerun (or its checking script edited) must re-execute the chapters that read it."""
+    run = _runner()
+    for name in ("src/updown/pkg/mod.py", "notebooks/results/x_fcn.json", "tools/x_fcn.py", "tools/notes.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("1")
+    (tmp_path / "src/updown/pkg/__pycache__").mkdir()
+    (tmp_path / "src/updown/pkg/__pycache__/mod.pyc").write_text("1")
+    found = {str(p.relative_to(tmp_path)) for p in run.key_files(tmp_path) if tmp_path in p.parents}
+    assert found == {"src/updown/pkg/mod.py", "notebooks/results/x_fcn.json", "tools/x_fcn.py",
+                     "tests/nbval_sanitize.cfg", "requirements.txt", "pyproject.toml"}
+    real = {str(p.relative_to(run.ROOT)) for p in run.key_files() if run.ROOT in p.parents}
+    assert {"notebooks/results/decoders.json", "tools/decoders.py", "src/updown/fcn.py"} <= real
+
+
 def _nb(*cells):
     return {"cells": [{"cell_type": "code", "execution_count": 1, "source": src, "metadata": {"tags": tags},
                        "outputs": outs} for src, tags, outs in cells]}

@@ -10,7 +10,7 @@ from updown.fcn import EMULATED_CPUS, VARIATION_SEEDS, measure_variation
 
 pytestmark = pytest.mark.slow
 
-# the chapter's margins: half the smallest gap of src/updown/_fcn_variation.py (rounded down)
+# the chapter's margins: about half the smallest gaps of src/updown/_fcn_variation.py
 MARGIN_MIOU = {"16s-32s": 0.05, "8s-16s": 0.04}
 MARGIN_BF1 = {"16s-32s": 0.08, "8s-16s": 0.11}
 MARGIN_LEARNED_FIXED = 0.03

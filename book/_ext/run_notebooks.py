@@ -14,8 +14,9 @@
    running anything again.
 
 **Reuse.** An executed copy is reused, without running the notebook, only while its key is unchanged: a hash of
-the stored notebook, every file of the library (``src/updown``), this script, the sanitize file,
-``requirements.txt`` and ``pyproject.toml``, the name and version of every installed distribution, the Python and
+the stored notebook, every file of the library (``src/updown``), the results files and their scripts
+(``notebooks/results/*.json``, ``tools/*.py``), this script, the sanitize file, ``requirements.txt`` and
+``pyproject.toml``, the name and version of every installed distribution, the Python and
 CPU configuration (``updown._cache.cpu_config``) and the variables that change what a notebook draws or prints
 (``UPDOWN_STATIC``, ``MPLBACKEND``, the emulated-CPU variables). A figure is a function of exactly these, so a
 reused copy holds the figures the current code draws: a stale figure cannot reach the HTML. ``--fresh`` ignores
@@ -170,6 +171,16 @@ def compare_cells(stored: dict, executed: dict, patterns: list[tuple[str, str]])
 
 
 # ---- keys --------------------------------------------------------------------------------------------------------
+def key_files(root: Path = ROOT) -> list[Path]:
+    """The files whose bytes are part of every notebook's key: this script, the sanitize file, the pins, every
+    file of the library, and the results files with the scripts that check them (``notebooks/results/*.json``,
+    ``tools/*.py``), which chapters read through ``updown.results.load_checked``."""
+    files = [Path(__file__), root / "tests" / "nbval_sanitize.cfg", root / "requirements.txt", root / "pyproject.toml"]
+    for folder, pattern in (("src/updown", "**/*"), ("notebooks/results", "*.json"), ("tools", "*.py")):
+        files += sorted(p for p in (root / folder).glob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+    return files
+
+
 def _environment_digest() -> str:
     """Everything outside the notebook that decides its outputs, hashed once per run."""
     from importlib import metadata
@@ -177,9 +188,7 @@ def _environment_digest() -> str:
     from updown._cache import CPU_VARIABLES, cpu_config
 
     digest = hashlib.sha256()
-    files = [Path(__file__), SANITIZE, ROOT / "requirements.txt", ROOT / "pyproject.toml"]
-    files += sorted(p for p in (ROOT / "src" / "updown").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    for path in files:
+    for path in key_files():
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
     dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
