@@ -147,25 +147,21 @@ def prune_output(app, exception) -> None:
     # that would redraw them as SVG is left out of every page, and so are the TrueType copies of the fonts
     # (every browser that runs MathJax 3 reads the WOFF2 ones, listed first).
     script = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
-    for page in Path(app.outdir).rglob("*.html"):
-        text = page.read_text(encoding="utf8")
-        lean = script.sub("", text)
-        if lean != text:
-            page.write_text(lean, encoding="utf8")
     # Sphinx's search tools and the search index (about 10 KB per chapter) are only used by search.html while
     # search-as-you-type is off (the theme's default): the search box of every other page sends its query there.
     # The theme loads them on every page all the same; left out, a page's weight no longer grows with the book,
     # and a change to one chapter's words no longer changes what every other page loads.
-    if not _theme_options(app).get("search_as_you_type"):
-        search = re.compile(r'<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
-                            r'searchindex\.js)[^"]*"></script>\s*')
-        for page in Path(app.outdir).rglob("*.html"):
-            if page == Path(app.outdir) / "search.html":
-                continue
-            text = page.read_text(encoding="utf8")
-            lean = search.sub("", text)
-            if lean != text:
-                page.write_text(lean, encoding="utf8")
+    search = re.compile(r'<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
+                        r'searchindex\.js)[^"]*"></script>\s*')
+    search_page = Path(app.outdir) / "search.html"
+    as_you_type = _theme_options(app).get("search_as_you_type")
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf8")
+        lean = script.sub("", text)
+        if not as_you_type and page != search_page:
+            lean = search.sub("", lean)
+        if lean != text:
+            page.write_text(lean, encoding="utf8")
     for name in ("fontawesome.js", "fontawesome.js.LICENSE.txt"):
         (static / "scripts" / name).unlink(missing_ok=True)
     for path in (static / "vendor" / "fontawesome" / "webfonts").glob("*.ttf"):

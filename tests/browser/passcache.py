@@ -2,9 +2,10 @@
 
 After a browser test passes, a record is written to ``_build/cache/browser/``: the files the test read and one
 SHA-256 digest of their bytes, together with the bytes of the browser tests themselves and the pinned requirements,
-and the Chromium binary's size and modification time. Before the test runs again the digest is recomputed from the same files; when it is
-unchanged the test is skipped with the reason "unchanged since it passed". Any change to a page, to a script or
-style sheet it loaded, to the tests or to the pins runs it again, and a failed test leaves no record.
+and the Chromium binary's size and modification time. Before the test runs again the digest is recomputed from the
+same files; when it is unchanged the test is skipped with the reason "unchanged since it passed". Any change to a
+page, to a script or style sheet it loaded, to the tests or to the pins runs it again, and a failed test leaves no
+record.
 
 What a test read:
 - a page opened with the ``open_page`` fixture: the HTML file and every local file the page fetched (file:// or
